@@ -1,0 +1,6 @@
+"""Command-line interface: a thin layer over the library (the composition root)."""
+
+from .app import main
+from . import clean_cmd  # noqa: F401  (registers commands on `main`)
+
+__all__ = ["main"]
