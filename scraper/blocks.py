@@ -1,0 +1,143 @@
+"""Cut a page into text blocks: the lines a reader sees, each tied to the element holding it.
+
+A block is text between two block-level boundaries (p, div, li, br, table row, ...).
+Each block records how much of it is link text and sentence punctuation, which the
+content scorer and the noise rules use. Walking is iterative (lxml iterwalk), so
+hostile nesting cannot exhaust the Python stack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree as etree
+import lxml.html
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup "
+    "hr html li main menu nav ol p pre section summary table tbody thead tfoot tr td th "
+    "ul caption legend".split()
+)
+CELL_TAGS = frozenset(("td", "th"))
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+# Sentence punctuation: a block with these is prose, not a menu or a label.
+_PUNCT_RE = re.compile(r"[，。；！？、：,.;!?]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+@dataclass
+class Block:
+    """One line of visible text and the facts the scorers need about it."""
+
+    text: str
+    owner: lxml.html.HtmlElement  # the innermost block-level element holding the text
+    tag: str  # owner's tag, or "tr" for a table row joined into one line
+    link_chars: int = 0
+    index: int = 0  # position in document order
+
+    @property
+    def chars(self) -> int:
+        return len(self.text.replace(" ", ""))
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+    @property
+    def punctuation(self) -> int:
+        return len(_PUNCT_RE.findall(self.text))
+
+
+def _is_simple_row(tr: lxml.html.HtmlElement) -> bool:
+    """A data-table row (cells of plain text) becomes one line; a layout row does not."""
+    for cell in tr:
+        if cell.tag not in CELL_TAGS:
+            continue
+        for sub in cell.iterdescendants():
+            if sub.tag in BLOCK_TAGS or sub.tag == "br" or sub.tag == "img":
+                return False
+        if len((cell.text_content() or "").strip()) > 200:
+            return False
+    return True
+
+
+class _Builder:
+    """Accumulates inline text and link-character counts until a boundary flushes it."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.link_depth = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+            if self.link_depth:
+                self.link_chars += len(text.replace(" ", "").strip())
+
+    def flush(self, owner: lxml.html.HtmlElement, tag: str) -> None:
+        text = _SPACE_RE.sub(" ", "".join(self.parts)).strip()
+        if text:
+            links = min(self.link_chars, len(text))
+            self.blocks.append(Block(text, owner, tag, links, len(self.blocks)))
+        self.parts = []
+        self.link_chars = 0
+
+
+def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
+    """All visible text of `root` as blocks in document order.
+
+    A block's owner is the deepest element open when the block ends, so the blocks
+    under any element are contiguous in document order (the scorer relies on it);
+    its tag is that of the nearest block-level ancestor (or "tr" for a joined row).
+    """
+    b = _Builder()
+    open_elements: list[lxml.html.HtmlElement] = [root]
+    block_tags: list[str] = [root.tag]
+    row: lxml.html.HtmlElement | None = None  # a simple <tr> being joined into one line
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            if event == "end":
+                b.add(el.tail)
+            continue
+        if event == "start":
+            if el is root:
+                b.add(el.text)
+                continue
+            if row is not None:
+                if tag in CELL_TAGS:
+                    b.add(" ")
+            elif tag == "tr" and _is_simple_row(el):
+                b.flush(open_elements[-1], block_tags[-1])
+                row = el
+                block_tags.append("tr")
+            elif tag in BLOCK_TAGS:
+                b.flush(open_elements[-1], block_tags[-1])
+                block_tags.append(tag)
+            elif tag == "br":
+                b.flush(open_elements[-1], block_tags[-1])
+            open_elements.append(el)
+            if tag == "a":
+                b.link_depth += 1
+            b.add(el.text)
+            continue
+        if el is root:
+            break
+        if tag == "a":
+            b.link_depth -= 1
+        if el is row:
+            b.flush(el, "tr")
+            block_tags.pop()
+            row = None
+        elif row is None and tag in BLOCK_TAGS:
+            b.flush(el, tag)
+            block_tags.pop()
+        open_elements.pop()
+        b.add(el.tail)
+    b.flush(root, block_tags[0])
+    return b.blocks

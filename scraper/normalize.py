@@ -1,0 +1,96 @@
+"""Text normalisation applied to extracted lines: whitespace, pinyin annotations, repeats.
+
+Pure string functions; the extractor calls them on the final paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+# Whitespace that real pages put inside text: ideographic space, nbsp, zero-width
+# characters, BOM. Tabs and newlines inside a paragraph are layout, not content.
+_SPACE_RE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Control characters (NUL from broken CMS exports, form feeds) never belong in text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# Pinyin annotations ("務(wù)", "級(jí)"): a Han character followed by one romanised
+# syllable in parentheses. Some converters used to insert them into traditional-
+# character pages. We only remove syllables that carry a tone mark (so "北京(Beijing)"
+# or "(社區)" are untouched); toneless syllables ("們(men)") are removed only when the
+# same text has several toned annotations, which proves the converter was at work.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_LETTERS = f"a-zü{_TONED}"
+_ANNOTATION_RE = re.compile(rf"(?<=[{_HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+_TONED_RE = re.compile(f"[{_TONED}]")
+_PINYIN_SYLLABLE_RE = re.compile(
+    r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|"
+    r"u|ua|uai|uan|uang|ue|ui|un|uo|v|ve|ü|üe|üan|ün)$"
+)
+_TONE_STRIP = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm"
+)
+_MIN_TONED_FOR_TONELESS = 3
+
+
+def _is_pinyin(syllable: str) -> bool:
+    return bool(_PINYIN_SYLLABLE_RE.match(syllable.translate(_TONE_STRIP)))
+
+
+def strip_pinyin_annotations(text: str) -> str:
+    """Remove romanised annotations inserted after Han characters: 務(wù) -> 務."""
+    if "(" not in text and "（" not in text:
+        return text
+    matches = [m for m in _ANNOTATION_RE.finditer(text) if _is_pinyin(m.group(1))]
+    if not matches:
+        return text
+    toned = sum(1 for m in matches if _TONED_RE.search(m.group(1)))
+    allow_toneless = toned >= _MIN_TONED_FOR_TONELESS
+    out, last = [], 0
+    for m in matches:
+        if _TONED_RE.search(m.group(1)) or allow_toneless:
+            out.append(text[last : m.start()])
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def clean_line(line: str) -> str:
+    """Collapse whitespace inside one paragraph and drop invisible/control characters."""
+    line = _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", line))
+    return _SPACE_RE.sub(" ", line).strip()
+
+
+def paragraph_key(line: str) -> str:
+    """A comparison key for spotting a paragraph a page holds twice."""
+    return re.sub(r"\W+", "", unicodedata.normalize("NFKC", line)).lower()
+
+
+def dedupe_paragraphs(lines: Iterable[str], min_len: int = 12) -> list[str]:
+    """Drop repeats of substantial paragraphs (desktop + mobile copies of one article).
+
+    Short lines (table cells, list items such as "是", dates) may legitimately repeat,
+    so only paragraphs whose key is at least `min_len` characters are deduplicated.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in lines:
+        key = paragraph_key(line)
+        if len(key) >= min_len:
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(line)
+    return out
+
+
+def normalize_lines(lines: Iterable[str]) -> list[str]:
+    """Whitespace-clean each line, drop empty ones, strip pinyin annotations, dedupe."""
+    cleaned = (clean_line(line) for line in lines)
+    joined = "\n".join(line for line in cleaned if line)
+    joined = strip_pinyin_annotations(joined)
+    return dedupe_paragraphs(joined.split("\n")) if joined else []
