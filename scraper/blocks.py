@@ -51,17 +51,47 @@ class Block:
         return len(_PUNCT_RE.findall(self.text))
 
 
-def _is_simple_row(tr: lxml.html.HtmlElement) -> bool:
-    """A data-table row (cells of plain text) becomes one line; a layout row does not."""
-    for cell in tr:
-        if cell.tag not in CELL_TAGS:
-            continue
-        for sub in cell.iterdescendants():
-            if sub.tag in BLOCK_TAGS or sub.tag == "br" or sub.tag == "img":
-                return False
-        if len((cell.text_content() or "").strip()) > 200:
-            return False
-    return True
+def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("tbody", "thead", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+def is_data_table(table: lxml.html.HtmlElement) -> bool:
+    """A grid of short text cells (a table in the article), not a layout or menu table.
+
+    Data tables are read row by row, one line per row; layout tables are read as the
+    blocks inside their cells.
+    """
+    if next(table.iterdescendants("table"), None) is not None:
+        return False
+    rows = _rows(table)
+    if len(rows) < 2:
+        return False
+    cells = [c for r in rows for c in r if c.tag in CELL_TAGS]
+    if sum(1 for r in rows if sum(1 for c in r if c.tag in CELL_TAGS) >= 2) * 2 < len(rows):
+        return False
+    texts = [" ".join(c.text_content().split()) for c in cells]
+    total = sum(len(t) for t in texts)
+    if not total or total / len(cells) > 80:
+        return False
+    links = sum(len(" ".join(a.text_content().split())) for a in table.iterdescendants("a"))
+    return links / total < 0.3
+
+
+def _in_data_table(tr: lxml.html.HtmlElement, cache: dict) -> bool:
+    table = tr.getparent()
+    if table is not None and table.tag != "table":
+        table = table.getparent()
+    if table is None or table.tag != "table":
+        return False
+    if table not in cache:
+        cache[table] = is_data_table(table)
+    return cache[table]
 
 
 class _Builder:
@@ -98,7 +128,8 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     b = _Builder()
     open_elements: list[lxml.html.HtmlElement] = [root]
     block_tags: list[str] = [root.tag]
-    row: lxml.html.HtmlElement | None = None  # a simple <tr> being joined into one line
+    row: lxml.html.HtmlElement | None = None  # a data-table row being joined into one line
+    data_tables: dict = {}
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):  # comments, processing instructions
@@ -110,9 +141,9 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
                 b.add(el.text)
                 continue
             if row is not None:
-                if tag in CELL_TAGS:
+                if tag in CELL_TAGS or tag in BLOCK_TAGS or tag == "br":
                     b.add(" ")
-            elif tag == "tr" and _is_simple_row(el):
+            elif tag == "tr" and _in_data_table(el, data_tables):
                 b.flush(open_elements[-1], block_tags[-1])
                 row = el
                 block_tags.append("tr")

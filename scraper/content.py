@@ -24,6 +24,7 @@ LABEL_WEIGHT = 0.6  # cost per character of a short unpunctuated block (menu lab
 LABEL_COST = 3.0  # fixed cost of any chrome block: many small items cost more
 LINK_WEIGHT = 1.2  # cost per character of link text in chrome
 PROSE_LINK_WEIGHT = 0.3  # links inside prose (wiki-style) cost little
+TABLE_ROW_WEIGHT = 0.5  # a data-table row without links is worth half its text
 
 
 def block_value(block: Block) -> float:
@@ -35,6 +36,8 @@ def block_value(block: Block) -> float:
     prose = (block.punctuation >= 1 and plain >= PROSE_MIN_CHARS) or plain >= LONG_BLOCK_CHARS
     if prose and block.link_ratio <= 0.5:
         return plain - links * PROSE_LINK_WEIGHT
+    if block.tag == "tr" and block.link_ratio < 0.3:
+        return plain * TABLE_ROW_WEIGHT - links * LINK_WEIGHT
     return -plain * LABEL_WEIGHT - LABEL_COST - links * LINK_WEIGHT
 
 

@@ -27,7 +27,7 @@ _FLATTEN_RE = re.compile(rf"<(?!/?(?:{_FLATTEN_KEEP})\b)/?[a-zA-Z][^>]*>")
 UNREADABLE_TAGS = (
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
     "embed", "applet", "svg", "math", "canvas", "map", "select", "option", "button",
-    "input", "textarea", "link", "meta", "audio", "video", "source", "track", "head",
+    "input", "textarea", "link", "meta", "audio", "video", "source", "track",
 )
 
 

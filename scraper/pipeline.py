@@ -1,14 +1,26 @@
 """`clean()`: the one-page pipeline, bytes or str in, `Document` out.
 
-decode (bytes only) -> parse once -> extract main content + metadata -> normalise.
-Pure: no I/O, no globals that change, the same input gives the same output.
+sniff (bytes only) -> decode once -> parse once -> extract main content + metadata.
+Pure: no I/O and no changing globals; the same input gives the same output.
 """
 
 from __future__ import annotations
 
+from .charset import decode
+from .errors import EmptyInputError, InputTooLargeError, NoContentError
+from .extract import extract
 from .models import CleanConfig, Document
+from .sniff import ensure_html
 
 DEFAULT_CONFIG = CleanConfig()
+
+
+def _check_size(size: int, config: CleanConfig) -> None:
+    if size > config.max_input_bytes:
+        raise InputTooLargeError(
+            f"input too large: {size:,} bytes (limit {config.max_input_bytes:,}; "
+            "raise CleanConfig.max_input_bytes to accept it)"
+        )
 
 
 def clean(
@@ -18,5 +30,42 @@ def clean(
     content_type: str | None = None,
     config: CleanConfig | None = None,
 ) -> Document:
-    """Clean one page. Bytes are decoded by our charset logic; a str is taken as decoded."""
-    raise NotImplementedError("being written")
+    """Clean one page. Bytes are decoded by our charset logic; a str is taken as decoded.
+
+    Raises a subclass of `scraper.InputError` for input that is not a web page
+    (`NotHTMLError`, `EmptyInputError`, `InputTooLargeError`) or that holds no main
+    content (`NoContentError`).
+    """
+    config = config or DEFAULT_CONFIG
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        body = bytes(source)
+        _check_size(len(body), config)
+        ensure_html(body, content_type)
+        decoded = decode(body, content_type)
+        html, encoding, encoding_source = decoded.text, decoded.encoding, decoded.encoding_source
+    elif isinstance(source, str):
+        _check_size(len(source), config)
+        if not source.strip():
+            raise EmptyInputError("empty input: no text")
+        html, encoding, encoding_source = source.lstrip("\ufeff"), None, "given"
+    else:
+        raise TypeError(f"clean() takes bytes or str, not {type(source).__name__}")
+    found = extract(html, url, config)
+    if not found.text.strip():
+        where = f" at {url}" if url else ""
+        raise NoContentError(f"no main content found{where}: the page holds no article text")
+    return Document(
+        url=url,
+        title=found.title,
+        text=found.text,
+        date=found.date,
+        source=found.source,
+        author=found.author,
+        editor=found.editor,
+        site_name=found.site_name,
+        lang=found.lang,
+        canonical_url=found.canonical_url,
+        description=found.description,
+        encoding=encoding,
+        encoding_source=encoding_source,
+    )

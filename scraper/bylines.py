@@ -1,0 +1,107 @@
+"""Read the metadata lines of Chinese articles: 来源, 作者, 编辑, 发布时间 and friends.
+
+A line such as "发布时间：2020-01-31 10:23 · 来源：市政府办公室 【字体：大 中 小】" holds
+several labelled fields; `parse_meta_line` splits it at the labels, and says whether the
+line is nothing but metadata (then it leaves the body) or prose that merely contains
+a label ("资金来源于省级财政" keeps its place).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import find_dates
+
+# label -> field. Longer labels first so 责任编辑 wins over 编辑.
+_LABELS: dict[str, str] = {}
+for _field, _words in {
+    "editor": "责任编辑 責任編輯 责编 責編 值班编辑 编辑 編輯 编 辑 审核 审校 校对 终审 二审 初审",
+    "author": "作者 作 者 撰稿 撰文 记者 記者 文字 文 / 通讯员 摄影 执笔",
+    "source": "信息来源 文章来源 稿件来源 新闻来源 来源 来 源 稿源 出处 發布單位 发布单位 發布機關 发布机构 發稿單位 来源单位 供稿",
+    "date": "发布时间 发布日期 發布日期 發布時間 发表时间 发表日期 发文日期 成文日期 上传时间 更新时间 更新日期 時間 时间 日期 发布于 发表于",
+    "counter": "浏览次数 阅读次数 点击数 点击次数 访问量 浏览 阅读 点击 评论 瀏覽人次 點閱",
+    "tool": "字体 字号 字體",
+}.items():
+    for _word in _words.split():
+        _LABELS[_word.replace("_", " ")] = _field
+_LABELS["作 者"] = "author"
+_LABELS["来 源"] = "source"
+_LABELS["编 辑"] = "editor"
+
+_LABEL_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(_LABELS, key=len, reverse=True))
+_LABEL_RE = re.compile(rf"(?:^|(?<=[\s【\[（(|｜·•，,;；/]))(?:({_LABEL_ALT})\s*[:：]+|(发表于|发布于|更新于))\s*")
+_PREFERRED_EDITOR = ("责任编辑", "責任編輯", "责编", "責編")
+_SLASH_AUTHOR_RE = re.compile(r"^(?:文|撰文|图文|文字)\s*[/|｜]\s*(\S{2,12})$")
+_REPORTER_LINE_RE = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*)$")
+_SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
+_VALUE_STOP_RE = re.compile(r"[\s|｜【\[]{1,}|\s{2,}")
+_LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
+
+
+@dataclass
+class MetaLine:
+    """Fields found in one line, and whether the line holds nothing else."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    only_metadata: bool = False
+    dates: list[str] = field(default_factory=list)
+
+
+def _clean_value(value: str, name: str) -> str:
+    value = value.strip(_SEPARATORS)
+    if name in ("source", "author", "editor"):
+        # a value runs until the next gap: "市政府办公室 【字体" -> "市政府办公室"
+        value = _VALUE_STOP_RE.split(value, maxsplit=1)[0] if name != "author" else value
+        value = value.strip(_SEPARATORS)
+    return value
+
+
+def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
+    """Split a line at its labels; `only_metadata` when no prose is left over."""
+    result = MetaLine()
+    if len(line) > max_len:
+        return result
+    matches = list(_LABEL_RE.finditer(line))
+    if not matches:
+        return _unlabelled(line, result)
+    leftover = line[: matches[0].start()]
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        label = m.group(1) or m.group(2)
+        name = "date" if m.group(2) else _label_field(label)
+        raw = line[m.end() : end]
+        if name == "date":
+            result.dates.extend(find_dates(raw, roc=True))
+            continue
+        if name in ("counter", "tool"):
+            continue
+        value = _clean_value(raw, name)
+        if name == "author" and len(value) > 30:
+            return MetaLine()  # a sentence, not a byline
+        if value and (name not in result.fields or label in _PREFERRED_EDITOR):
+            result.fields[name] = value
+    result.dates.extend(find_dates(leftover))
+    rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", leftover))
+    result.only_metadata = len(rest) <= 2
+    return result
+
+
+def _label_field(label: str) -> str:
+    return _LABELS.get(label) or _LABELS.get(re.sub(r"\s+", "", label)) or _LABELS.get(re.sub(r"\s+", " ", label), "source")
+
+
+def _unlabelled(line: str, result: MetaLine) -> MetaLine:
+    """Lines without a colon label: "文/张三", "本报记者 李明", a bare date-time."""
+    m = _SLASH_AUTHOR_RE.match(line) or _REPORTER_LINE_RE.match(line)
+    if m:
+        result.fields["author"] = m.group(1)
+        result.only_metadata = True
+        return result
+    dates = find_dates(line)
+    if dates:
+        rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", line))
+        if len(rest) <= 2:
+            result.dates = dates
+            result.only_metadata = True
+    return result

@@ -1,0 +1,151 @@
+"""Page-level metadata from <head> and headings: title, site name, canonical URL, language.
+
+Read before any noise is removed, from the untouched tree. The article's own title
+beats the <title> element, which carries the site suffix ("..._某某市人民政府").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from .dates import parse_date
+
+_TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |—|－|-{2,}|::|：：| » )\s*")
+_TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
+_SPACES_RE = re.compile(r"\s+")
+
+_META_TITLE = ("articletitle", "og:title", "twitter:title", "title", "dc.title", "headline")
+_META_DATE = (
+    "pubdate", "publishdate", "article:published_time", "og:published_time", "published_time",
+    "publish_date", "publication_date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+    "firstpublishedtime", "originalpublicationdate", "sailthru.date", "parsely-pub-date",
+    "datepublished", "article.published", "publishtime", "releasedate",
+)
+_META_SOURCE = ("contentsource", "source", "article:source", "og:article:source")
+_META_AUTHOR = ("author", "article:author", "og:article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+_META_SITE = ("og:site_name", "sitename", "application-name", "site_name", "twitter:site")
+
+
+@dataclass(frozen=True)
+class HeadMetadata:
+    title: str | None = None
+    title_element: str | None = None  # raw <title>, used to recognise the title in the body
+    date: str | None = None
+    source: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    lang: str | None = None
+    description: str | None = None
+
+
+def _squash(text: str | None) -> str:
+    return _SPACES_RE.sub(" ", text or "").strip()
+
+
+def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """name/property/itemprop -> content, first occurrence wins, keys lower-cased."""
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop") or meta.get("http-equiv")
+        content = meta.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), _squash(content))
+    return found
+
+
+def _first(tags: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if tags.get(key):
+            return tags[key]
+    return None
+
+
+def _json_ld_date(root: lxml.html.HtmlElement) -> str | None:
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text)
+        if m:
+            return parse_date(m.group(1))
+    return None
+
+
+def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
+    candidates = []
+    for el in root.iter("h1", "h2", "h3", "td", "div", "p", "span", "strong", "font"):
+        if el.tag in ("h1", "h2", "h3") or _TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            text = _squash(el.text_content())
+            if 4 <= len(text) <= 120:
+                candidates.append(text)
+        if len(candidates) > 40:
+            break
+    return candidates
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> str | None:
+    """The article title: the heading that the <title> element starts with, else a meta title."""
+    head_key = _key(title_el)
+    for text in _heading_candidates(root):
+        key = _key(text)
+        if key and head_key and (head_key.startswith(key) or key.startswith(head_key)) and len(key) >= 4:
+            return text
+    meta_title = tags.get("articletitle")
+    if meta_title:
+        return meta_title
+    parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
+    og = tags.get("og:title") or tags.get("twitter:title")
+    if og:
+        og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
+        return og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og
+    for text in _heading_candidates(root):
+        if root.find(".//h1") is not None and text == _squash(root.find(".//h1").text_content()):
+            return text
+    return parts[0] if parts else (title_el or None)
+
+
+def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    lang = root.get("lang") or root.get("xml:lang") or tags.get("content-language") or tags.get("language")
+    if not lang:
+        return None
+    lang = lang.strip().split(",")[0].replace("_", "-")
+    return lang.split("-")[0].lower() if lang else None
+
+
+def _canonical(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            return link.get("href").strip()
+    return tags.get("og:url")
+
+
+def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
+    """Metadata a page declares about itself, before any body heuristics."""
+    tags = meta_tags(root)
+    title_node = root.find(".//title")
+    title_el = _squash(title_node.text_content()) if title_node is not None else ""
+    date = None
+    for key in _META_DATE:
+        if tags.get(key):
+            date = parse_date(tags[key])
+            if date:
+                break
+    return HeadMetadata(
+        title=choose_title(root, tags, title_el),
+        title_element=title_el or None,
+        date=date or _json_ld_date(root),
+        source=_first(tags, _META_SOURCE),
+        author=_first(tags, _META_AUTHOR),
+        site_name=_first(tags, _META_SITE),
+        canonical_url=_canonical(root, tags),
+        lang=_lang(root, tags),
+        description=_first(tags, ("description", "og:description", "twitter:description")),
+    )

@@ -1,0 +1,133 @@
+"""The noise catalogue as data: what chrome looks like on Chinese government and news sites.
+
+Each rule has a name (reported in counts and tested one by one in
+tests/test_noise.py with a case it must remove and a body sentence it must keep).
+Add a rule here, a fixture that needs it, and a test; the code in noise.py applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    """Elements whose tag is in `tags` or whose class/id matches `attr`.
+
+    `max_share`: never remove an element holding more than this share of the page's
+    text; a page whose article container is called "content-footer" keeps it.
+    """
+
+    name: str
+    attr: re.Pattern[str] | None = None
+    tags: tuple[str, ...] = ()
+    max_share: float = 0.4
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A whole line matching `pattern` (searched) that is at most `max_len` characters.
+
+    `prose_guard`: a line that reads as a sentence (ends a clause with 。！？) is body
+    text that mentions the noise word, never chrome.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_len: int = 60
+    prose_guard: bool = True
+
+
+@dataclass(frozen=True)
+class CutRule:
+    """A short line matching `pattern` that starts trailing chrome; cut it and the rest.
+
+    Only in the second half of the content (by characters), so a body heading that
+    happens to match early on cannot truncate the article.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_len: int = 30
+
+
+def _attr(*words: str) -> re.Pattern[str]:
+    """class/id tokens starting with one of `words` (nav matches navbar, not canvas)."""
+    return re.compile(r"(?:^|[^a-z])(?:" + "|".join(words) + r")", re.I)
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_C = r"\s*[:：]\s*"  # a colon, half- or full-width, with optional spaces
+
+ELEMENT_RULES: tuple[ElementRule, ...] = (
+    ElementRule("navigation", _attr("nav", "menu", "daohang", "topbar", "top-bar", "sitemap"), ("nav",)),
+    ElementRule("breadcrumb", _attr("breadcrumb", "crumb", "position", "location", "curpos", "weizhi", "dqwz", "currentpos")),
+    ElementRule("footer", _attr("footer", "foot", "copyright", "banquan", "bottom"), ("footer",)),
+    ElementRule("share", re.compile(r"share|jiathis|fenxiang|bdsharebutton", re.I)),
+    ElementRule("comments", re.compile(r"comment|pinglun|changyan|disqus|(?:^|[^a-z])reply", re.I), max_share=0.9),
+    ElementRule("related", _attr("related", "relate", "xgxw", "xgwz", "xiangguan", "recommend", "tuijian", "hotnews", "hot-news", "hot_news", "paihang", "rank", "morenews", "more-news")),
+    ElementRule("sidebar", _attr("sidebar", "side-bar", "side_bar"), ("aside",)),
+    ElementRule("prev_next", _attr("prevnext", "prev-next", "prev_next", "pre-next", "pre_next", "shangxia", "sxp", "pagenav")),
+    ElementRule("page_tools", _attr("toolbar", "tools", "fontsize", "font-size", "zihao", "printbtn", "print-btn")),
+    ElementRule("ads", _attr("advert", "ads", "guanggao", "adsense")),
+    ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
+    ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
+    ElementRule("header", _attr("header", "masthead", "site-head", "top-head"), ("header",)),
+)
+
+_TOOL_WORDS = (
+    r"打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|保存本页|收藏本页|加入收藏|设为首页|返回顶部|"
+    r"回到顶部|返回首页|返回列表|返回|顶部|分享|纠错|字体|字号|大|中|小|默认|列印|友善列印|關閉|回上一頁|回首頁|"
+    r"推荐|评论|下载|放大|缩小|朗读|复制链接|微信|微博|QQ空间|QQ|Top"
+)
+_SITE_WORDS = (
+    r"网站地图|联系我们|关于我们|网站声明|隐私声明|法律声明|免责声明|使用帮助|意见反馈|网站纠错|无障碍|"
+    r"无障碍浏览|长者模式|English|网站导航|网站导览|網站導覽|隱私權政策|資訊安全政策|政府网站年度报表|"
+    r"设为首页|加入收藏|帮助|投稿|招聘|广告服务|网站简介|手机版|简体|繁体|繁體|简|繁"
+)
+_SEP = r"[\s\[\]【】()（）|｜/\\·•:：,，、]*"
+
+LINE_RULES: tuple[LineRule, ...] = (
+    LineRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|前一篇|后一篇|上一则|下一则|上一則|下一則|上一頁|下一頁|上一版|下一版)"), 120),
+    LineRule("breadcrumb", _re(r"^(您|你)?(当前|现在|目前|目前的)?(的)?(所在)?(位置|所在位置)" + _C), 150),
+    LineRule("breadcrumb_path", _re(r"(首页|主页|首頁|Home)\s*(>|＞|»|›|→|>>|/|-)\s*\S"), 100),
+    LineRule("page_tools", _re(rf"^{_SEP}(?:(?:{_TOOL_WORDS}){_SEP})+$"), 60),
+    LineRule("page_tools_font", _re(r"字[体號号體]" + r"\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中"), 40),
+    LineRule("share_to", _re(r"^分享(到|至)" + r"\s*[:：]?"), 40),
+    LineRule("scan_qr", _re(r"扫一扫|扫描二维码|微信扫码|手机扫码|在手机打开|手机访问|用手机看"), 30),
+    LineRule("site_links", _re(rf"^{_SEP}(?:(?:{_SITE_WORDS}){_SEP})+$"), 80),
+    LineRule("copyright", _re(r"版权所有|版權所有|版权声明|Copyright|©|\(c\)\s*\d{4}|All rights reserved"), 90),
+    LineRule("icp", _re(r"ICP\s*(备|證|证)\s*[\d号字第]|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP"), 200),
+    LineRule("police_record", _re(r"公网安备|公網安備|网安备\s*\d|公安机关备案号"), 200),
+    LineRule("site_code", _re(r"网站标识码|网站识别码|網站識別碼"), 200),
+    LineRule("organiser", _re(r"^(主办|承办|协办|主管|运营|运维|维护|建设|技术支持|技术保障|网站维护|主辦|承辦|協辦)(单位|單位)?" + _C), 100),
+    LineRule("address_footer", _re(r"^(地址|通讯地址|联系地址|地址|單位地址)" + _C + r".{2,60}(邮编|邮政编码|電話|电话|传真)"), 150),
+    LineRule("postcode", _re(r"^(邮编|邮政编码)" + _C + r"\d{6}"), 60),
+    LineRule("counter", _re(r"(浏览次数|浏览量|阅读次数|阅读量|阅读数|点击数|点击次数|点击量|点击率|访问量|访问次数|瀏覽人次|瀏覽次數|點閱次數|点阅|人气)" + r"\s*[:：]?\s*[\d,]*\s*(次)?\s*$"), 40),
+    LineRule("counter_reader", _re(r"(您是本文第|本文已被|已被阅读|已阅读)\s*\d+\s*(个|位|次)?"), 50),
+    LineRule("counter_bare", _re(r"^(阅读|浏览|点击|阅)\s*[:：]?\s*\d+\s*(次)?$"), 20),
+    LineRule("keywords", _re(r"^[【\[]?(关键词|关键字|标签|主题词|Tags?|關鍵詞|關鍵字|標籤)[】\]]?" + _C), 80),
+    LineRule("like_counter", _re(r"^(\+1|赞|点赞|顶|踩|收藏|喜欢)\s*[(（]?\s*\d*\s*[)）]?$"), 12),
+    LineRule("contributor", _re(r"通讯员投稿|投稿邮箱|我要投稿|欢迎投稿"), 30),
+    LineRule("comment_widget", _re(r"文明上网|理性发言|请先登录|登录后(发表|评论)|发表评论|网友评论|新闻评论|我要评论|查看评论|条评论|评论\s*[(（]\d+|加载更多|查看更多|点击加载|展开全文|阅读全文|发表留言"), 40),
+    LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),
+    LineRule("css_leftover", _re(r"^[\w#.\-]*\d+(?:px|pt|em|rem)\b[\w#.\-:;,\s]*$"), 40),
+    LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
+    LineRule("digit_run", _re(r"^[\d\s,.]{8,}$"), 200),
+    LineRule("print_close", _re(r"^[【\[]\s*(打印|关闭|返回|顶部|收藏|评论|推荐|纠错)\s*[】\]]"), 60),
+)
+
+CUT_RULES: tuple[CutRule, ...] = (
+    CutRule("related", _re(
+        r"^[【\[]?\s*(相关(新闻|阅读|报道|链接|稿件|文章|资讯|推荐|专题|信息|文件|政策)|推荐阅读|为你推荐|为您推荐|热点推荐|"
+        r"热门推荐|延伸阅读|猜你喜欢|你可能感兴趣|您可能感兴趣|更多(新闻|阅读|精彩)|热门文章|最新文章|精彩推荐|今日推荐|"
+        r"往期回顾|热点新闻|热门新闻|图片新闻|相關新聞|相關連結)\s*[】\]]?\s*[:：>»]?\s*$")),
+    CutRule("comments", _re(
+        r"^(网友评论|新闻评论|发表评论|我要评论|评论区|全部评论|最新评论|热门评论|精彩评论|用户评论|留言板|网友留言|"
+        r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))")),
+    CutRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一則|下一則)"), 120),
+)

@@ -1,0 +1,95 @@
+"""Metadata written in the page body around the article: dates, 来源, 作者, 编辑.
+
+Chinese CMS templates put a line such as "发布时间：2020-01-31 · 来源：市政府办公室"
+between the title and the body, and "（责任编辑：李四）" after it. These lines are
+read into fields and their block indexes returned, so the body can leave them out.
+A bare date in the last lines of the body is the 落款 of a notice: it stays in the
+body and serves only as a last-resort publication date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block
+from .bylines import parse_meta_line
+from .dates import find_dates
+from .normalize import paragraph_key
+
+_BEFORE = 12  # how far above the body to look for the metadata line
+_HEAD_INTO_BODY = 5  # ... and how far into it
+_TAIL_BEFORE_END = 4
+_TAIL_AFTER_END = 8
+
+
+@dataclass
+class BodyMetadata:
+    date: str | None = None  # from a labelled line (发布时间：...)
+    loose_date: str | None = None  # a bare date next to the title
+    tail_date: str | None = None  # the 落款 date at the end of the body
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    meta_indexes: set[int] = field(default_factory=set)
+
+    def take(self, fields: dict[str, str]) -> None:
+        for name in ("source", "author", "editor"):
+            if fields.get(name) and not getattr(self, name):
+                setattr(self, name, fields[name])
+
+
+def _title_index(blocks: list[Block], start: int, title: str | None) -> int | None:
+    if not title:
+        return None
+    key = paragraph_key(title)
+    for block in reversed(blocks[max(0, start - _BEFORE) : start + 3]):
+        bkey = paragraph_key(block.text)
+        if bkey and (bkey == key or (len(bkey) >= 6 and (key.startswith(bkey) or bkey.startswith(key)))):
+            return block.index
+    return None
+
+
+def _read_head(blocks: list[Block], start: int, end: int, title: str | None, meta: BodyMetadata) -> None:
+    title_at = _title_index(blocks, start, title)
+    first = title_at if title_at is not None else max(0, start - 4)
+    for block in blocks[first : min(start + _HEAD_INTO_BODY, end - 1)]:
+        line = parse_meta_line(block.text)
+        if not line.only_metadata and not line.fields:
+            continue
+        if line.only_metadata:
+            meta.meta_indexes.add(block.index)
+        meta.take(line.fields)
+        if line.dates and line.fields or line.dates and _is_labelled(block.text):
+            meta.date = meta.date or line.dates[0]
+        elif line.dates:
+            meta.loose_date = meta.loose_date or line.dates[0]
+
+
+def _is_labelled(text: str) -> bool:
+    return any(ch in text for ch in ":：") or "发表于" in text or "发布于" in text
+
+
+def _read_tail(blocks: list[Block], start: int, end: int, meta: BodyMetadata) -> None:
+    lo = max(start + _HEAD_INTO_BODY, end - _TAIL_BEFORE_END)
+    for block in blocks[lo : end + _TAIL_AFTER_END]:
+        line = parse_meta_line(block.text)
+        if line.fields and line.only_metadata:
+            meta.meta_indexes.add(block.index)
+            meta.take(line.fields)
+        elif block.index <= end and line.only_metadata and line.dates and not line.fields:
+            meta.tail_date = line.dates[-1]  # 落款: kept in the body
+
+
+def read_body_metadata(blocks: list[Block], start: int, end: int, title: str | None) -> BodyMetadata:
+    """Fields from the lines around the article run [start, end]; which lines were metadata."""
+    meta = BodyMetadata()
+    if end < start:
+        return meta
+    _read_head(blocks, start, end, title, meta)
+    _read_tail(blocks, start, end, meta)
+    if not meta.tail_date:
+        for block in blocks[max(start, end - 2) : end + 1]:
+            dates = find_dates(block.text)
+            if dates and len(block.text) <= 30:
+                meta.tail_date = dates[-1]
+    return meta
