@@ -25,6 +25,9 @@ _HAN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1,
 _HAN_DIGIT = "〇○零ＯOo一二三四五六七八九"
 _HAN_DATE_RE = re.compile(rf"([{_HAN_DIGIT}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,4}})\s*日")
 
+# ASP/.NET on US-locale servers: "9/17/2004 5:54:13 AM" (month first).
+_US_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")
+
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _EN_MDY_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b", re.I)
@@ -75,6 +78,11 @@ def find_dates(text: str, *, roc: bool = False) -> list[str]:
             iso = make_date(int(m.group(1)) + ROC_OFFSET, int(m.group(2)), int(m.group(3)))
             if iso:
                 found.append((m.start(), iso))
+    for m in _US_RE.finditer(text):
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        iso = make_date(year, first, second) if first <= 12 else make_date(year, second, first)
+        if iso:
+            found.append((m.start(), iso))
     for m in _EN_MDY_RE.finditer(text):
         iso = make_date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
         if iso:

@@ -85,6 +85,22 @@ def _strip_title(lines: list[str], title: str | None) -> list[str]:
     return [line for line in lines if paragraph_key(line) != key]
 
 
+def _swapped(a: str, b: str) -> bool:
+    """2022-06-02 vs 2022-02-06: one date read month-first, the other day-first."""
+    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def _choose_date(body: BodyMetadata, head_date: str | None, url: str | None) -> str | None:
+    """A labelled line in the page beats meta tags, which beat unlabelled dates and the URL.
+
+    When the labelled line and the meta tag differ only by day/month order, the line
+    was written day-first (06/02/2022) and the machine-readable meta tag is right.
+    """
+    if body.date and head_date and _swapped(body.date, head_date):
+        return head_date
+    return body.date or head_date or body.loose_date or date_from_url(url) or body.tail_date
+
+
 def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
     for el in root.findall("head"):
         el.drop_tree()
@@ -106,7 +122,7 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     return Extracted(
         text=text,
         title=head.title,
-        date=body_meta.date or head.date or body_meta.loose_date or date_from_url(url) or body_meta.tail_date,
+        date=_choose_date(body_meta, head.date, url),
         source=body_meta.source or head.source,
         author=body_meta.author or head.author,
         editor=body_meta.editor,

@@ -6,7 +6,6 @@ beats the <title> element, which carries the site suffix ("..._某某市人民�
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -127,6 +126,13 @@ def _canonical(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     return tags.get("og:url")
 
 
+def _plain_name(value: str | None) -> str | None:
+    """Meta author tags sometimes hold a profile URL; that is not a name."""
+    if not value or "://" in value or value.startswith("@") or len(value) > 80:
+        return None
+    return value
+
+
 def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
     """Metadata a page declares about itself, before any body heuristics."""
     tags = meta_tags(root)
@@ -143,7 +149,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
         title_element=title_el or None,
         date=date or _json_ld_date(root),
         source=_first(tags, _META_SOURCE),
-        author=_first(tags, _META_AUTHOR),
+        author=_plain_name(_first(tags, _META_AUTHOR)),
         site_name=_first(tags, _META_SITE),
         canonical_url=_canonical(root, tags),
         lang=_lang(root, tags),

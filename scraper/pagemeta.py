@@ -9,6 +9,7 @@ body and serves only as a last-resort publication date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .blocks import Block
@@ -16,10 +17,15 @@ from .bylines import parse_meta_line
 from .dates import find_dates
 from .normalize import paragraph_key
 
-_BEFORE = 12  # how far above the body to look for the metadata line
+_BEFORE = 40  # how far above the body to look for the title, then metadata lines below it
 _HEAD_INTO_BODY = 5  # ... and how far into it
 _TAIL_BEFORE_END = 4
 _TAIL_AFTER_END = 8
+_LOOSE_BEFORE = 80  # window for an unlabelled publication date (forums, blogs, portals)
+_LOOSE_AFTER = 6
+_LOOSE_MAX_CHARS = 100
+_TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}")
+_PUBLISH_WORD_RE = re.compile(r"发布|发表|更新|時間|时间|日期|posted|published", re.I)
 
 
 @dataclass
@@ -80,6 +86,33 @@ def _read_tail(blocks: list[Block], start: int, end: int, meta: BodyMetadata) ->
             meta.tail_date = line.dates[-1]  # 落款: kept in the body
 
 
+def _loose_date(blocks: list[Block], start: int, end: int) -> str | None:
+    """The likeliest publication date near the article when no line labels one.
+
+    Dates next to the body's start win; a time of day or a word such as 发表 next
+    to the date is strong evidence of a timestamp; long prose lines (dates the article
+    talks about) and link lists (other articles' dates) are not considered.
+    """
+    best: tuple[float, str] | None = None
+    window = blocks[max(0, start - _LOOSE_BEFORE) : min(len(blocks), end + _LOOSE_AFTER)]
+    for block in window:
+        inside = start <= block.index <= end
+        if block.chars > _LOOSE_MAX_CHARS or block.link_ratio > 0.5:
+            continue
+        timed = bool(_TIME_RE.search(block.text))
+        worded = bool(_PUBLISH_WORD_RE.search(block.text))
+        if inside and start + 2 < block.index < end - 3 and not (timed and worded):
+            continue
+        dates = find_dates(block.text)
+        if not dates:
+            continue
+        distance = start - block.index if block.index < start else max(0, block.index - end) + 2
+        score = distance - 10 * timed - 10 * worded
+        if best is None or score < best[0]:
+            best = (score, dates[0])
+    return best[1] if best else None
+
+
 def read_body_metadata(blocks: list[Block], start: int, end: int, title: str | None) -> BodyMetadata:
     """Fields from the lines around the article run [start, end]; which lines were metadata."""
     meta = BodyMetadata()
@@ -87,6 +120,8 @@ def read_body_metadata(blocks: list[Block], start: int, end: int, title: str | N
         return meta
     _read_head(blocks, start, end, title, meta)
     _read_tail(blocks, start, end, meta)
+    if not meta.date and not meta.loose_date:
+        meta.loose_date = _loose_date(blocks, start, end)
     if not meta.tail_date:
         for block in blocks[max(start, end - 2) : end + 1]:
             dates = find_dates(block.text)
