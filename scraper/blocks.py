@@ -24,7 +24,7 @@ CELL_TAGS = frozenset(("td", "th"))
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 # Sentence punctuation: a block with these is prose, not a menu or a label.
-_PUNCT_RE = re.compile(r"[，。；！？、：,.;!?]")
+_PUNCT_RE = re.compile(r"[，。；！？、：,.;:!?]")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -67,8 +67,8 @@ def is_data_table(table: lxml.html.HtmlElement) -> bool:
     Data tables are read row by row, one line per row; layout tables are read as the
     blocks inside their cells.
     """
-    if next(table.iterdescendants("table"), None) is not None:
-        return False
+    if next(table.iterdescendants("table", "img"), None) is not None:
+        return False  # a layout table, or a gallery of pictures and captions
     rows = _rows(table)
     if len(rows) < 2:
         return False

@@ -16,24 +16,31 @@ from .dates import find_dates
 # label -> field. Longer labels first so 责任编辑 wins over 编辑.
 _LABELS: dict[str, str] = {}
 for _field, _words in {
-    "editor": "责任编辑 責任編輯 责编 責編 值班编辑 编辑 編輯 编 辑 审核 审校 校对 终审 二审 初审",
-    "author": "作者 作 者 撰稿 撰文 记者 記者 文字 文 / 通讯员 摄影 执笔",
-    "source": "信息来源 文章来源 稿件来源 新闻来源 来源 来 源 稿源 出处 發布單位 发布单位 發布機關 发布机构 發稿單位 来源单位 供稿",
-    "date": "发布时间 发布日期 發布日期 發布時間 发表时间 发表日期 发文日期 成文日期 上传时间 更新时间 更新日期 時間 时间 日期 发布于 发表于",
-    "counter": "浏览次数 阅读次数 点击数 点击次数 访问量 浏览 阅读 点击 评论 瀏覽人次 點閱",
+    "editor": "责任编辑 責任編輯 责编 責編 值班编辑 编辑 編輯 审核 審核 审校 校对 校對 终审 二审 初审",
+    "author": "作者 撰稿 撰文 记者 記者 文字 文 通讯员 通訊員 摄影 攝影 执笔 執筆",
+    "source": "信息来源 資訊來源 文章来源 文章來源 稿件来源 新闻来源 新聞來源 消息来源 資料來源 来源 來源 稿源 出处 出處 "
+              "發布單位 发布单位 發布機關 发布机构 發稿單位 来源单位 供稿",
+    "date": "发布时间 发布日期 發布日期 發布時間 發佈時間 發佈日期 发表时间 发表日期 發表時間 发文日期 成文日期 上传时间 "
+            "更新时间 更新日期 更新時間 資料更新時間 資料更新日期 時間 时间 日期 发布于 发表于",
+    "counter": "浏览次数 阅读次数 点击数 点击次数 点击量 访问量 瀏覽次數 閱讀次數 點擊數 點擊 浏览 瀏覽 阅读 閱讀 点击 评论 評論 瀏覽人次 點閱 人气",
     "tool": "字体 字号 字體",
 }.items():
     for _word in _words.split():
         _LABELS[_word.replace("_", " ")] = _field
-_LABELS["作 者"] = "author"
-_LABELS["来 源"] = "source"
-_LABELS["编 辑"] = "editor"
+for _spaced, _field in (("作 者", "author"), ("来 源", "source"), ("來 源", "source"), ("编 辑", "editor")):
+    _LABELS[_spaced] = _field
 
 _LABEL_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(_LABELS, key=len, reverse=True))
-_LABEL_RE = re.compile(rf"(?:^|(?<=[\s【\[（(|｜·•，,;；/]))(?:({_LABEL_ALT})\s*[:：]+|(发表于|发布于|更新于))\s*")
+# Labels need a colon; CMS templates often glue fields together ("09:30来源：县林草局作者："),
+# so no separator is required before a label.
+_LABEL_RE = re.compile(rf"(?:({_LABEL_ALT})\s*[:：]+|(?:^|(?<=[\s\d]))(发表于|发布于|更新于))\s*")
 _PREFERRED_EDITOR = ("责任编辑", "責任編輯", "责编", "責編")
 _SLASH_AUTHOR_RE = re.compile(r"^(?:文|撰文|图文|文字)\s*[/|｜]\s*(\S{2,12})$")
 _REPORTER_LINE_RE = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*)$")
+_EN_BYLINE_RE = re.compile(
+    r"^(?:Posted|Written|Published|Story|Words)?\s*[Bb][Yy]\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
+    r"(?:,\s*[\w\s]{2,40}?)?(?:\s+(?:on|at|\||-|–|—)\s*(.{4,40}))?$"
+)
 _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
 _VALUE_STOP_RE = re.compile(r"[\s|｜【\[]{1,}|\s{2,}")
 _LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
@@ -46,6 +53,8 @@ class MetaLine:
     fields: dict[str, str] = field(default_factory=dict)
     only_metadata: bool = False
     dates: list[str] = field(default_factory=list)
+    labelled: bool = False  # the line has at least one "label：" field
+    chief_editor: bool = False  # the editor came from 责任编辑 (preferred over 编辑)
 
 
 def _clean_value(value: str, name: str) -> str:
@@ -66,6 +75,7 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
     if not matches:
         return _unlabelled(line, result)
     leftover = line[: matches[0].start()]
+    result.labelled = True
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
         label = m.group(1) or m.group(2)
@@ -81,6 +91,7 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
             return MetaLine()  # a sentence, not a byline
         if value and (name not in result.fields or label in _PREFERRED_EDITOR):
             result.fields[name] = value
+            result.chief_editor = result.chief_editor or (name == "editor" and label in _PREFERRED_EDITOR)
     result.dates.extend(find_dates(leftover))
     rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", leftover))
     result.only_metadata = len(rest) <= 2
@@ -96,6 +107,12 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
     m = _SLASH_AUTHOR_RE.match(line) or _REPORTER_LINE_RE.match(line)
     if m:
         result.fields["author"] = m.group(1)
+        result.only_metadata = True
+        return result
+    m = _EN_BYLINE_RE.match(line)
+    if m:
+        result.fields["author"] = m.group(1)
+        result.dates = find_dates(m.group(2) or "")
         result.only_metadata = True
         return result
     dates = find_dates(line)

@@ -9,25 +9,30 @@ strong on them, given the tree we already parsed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import lxml.etree as etree
 import lxml.html
 import trafilatura
 
 from . import dom
 from .blocks import Block, split_blocks
 from .content import find_main_run
-from .dates import date_from_url
+from .dates import date_from_url, find_dates
 from .metadata import HeadMetadata, read_head
 from .models import CleanConfig
-from .noise import drop_noise_elements, drop_noise_lines
-from .normalize import normalize_lines, paragraph_key
+from .noise import cut_index, drop_noise_elements, drop_noise_lines
+from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CJK_SHARE = 0.15
-# A short line right after the body that still belongs to it: 落款 (issuing organ, date).
+# Short lines right after the body that still belong to it: 落款 (issuing organ, date).
 _TAIL_MAX_CHARS = 40
+_TAIL_WINDOW = 6
+_SALUTATION_MAX_CHARS = 60
+_ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
+_DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六七八九十]")
 
 
 @dataclass(frozen=True)
@@ -62,14 +67,38 @@ def _select_blocks(root, blocks: list[Block], selector: str) -> list[Block]:
     return [b for b in blocks if b.owner in chosen]
 
 
-def _extend_tail(blocks: list[Block], start: int, end: int) -> int:
-    """Take in short plain lines just after the run: the 落款 and closing lines of notices."""
+def _is_closing_date(block: Block) -> bool:
+    return not block.link_chars and block.chars <= 20 and bool(find_dates(block.text)) and len(
+        _DATE_CHARS_RE.sub("", block.text)) <= 2
+
+
+def _extend_tail(blocks: list[Block], end: int) -> int:
+    """Take in the 落款 after the run: 附件 lines, the issuing organ, the date.
+
+    The scorer ends the run at the last prose paragraph; these short closing lines
+    score as chrome but belong to a notice. They are taken only when the short lines
+    end in a bare date (organ + date), or when they are 附件 lines.
+    """
+    window = blocks[end + 1 : end + 1 + _TAIL_WINDOW]
     last = end
-    for block in blocks[end + 1 : end + 4]:
-        if block.link_chars or block.chars > _TAIL_MAX_CHARS or block.tag in ("li", "tr"):
+    for block in window:
+        if _ATTACHMENT_RE.match(block.text):
+            last = block.index
+            continue
+        if block.link_chars or block.chars > _TAIL_MAX_CHARS:
             break
-        last = block.index
+        if _is_closing_date(block):
+            return block.index
     return last
+
+
+def _extend_head(blocks: list[Block], start: int) -> int:
+    """Take in the salutation of a letter or notice ("各乡镇人民政府，县直各部门：")."""
+    if start > 0:
+        block = blocks[start - 1]
+        if not block.link_chars and block.chars <= _SALUTATION_MAX_CHARS and block.text.endswith((":", "：")):
+            return start - 1
+    return start
 
 
 def _strip_title(lines: list[str], title: str | None) -> list[str]:
@@ -83,6 +112,25 @@ def _strip_title(lines: list[str], title: str | None) -> list[str]:
                          (len(key) >= 6 and line_key.startswith(key) and len(line_key) - len(key) <= 4)):
             return lines[i + 1 :]
     return [line for line in lines if paragraph_key(line) != key]
+
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4")
+_ORG_SUFFIX_RE = re.compile(r"(政府|局|处|處|委|办|辦|部|中心|院|厅|廳|站|所|会|會|社|台|网|網|报|報|中心|公司|集团|大学|学校|协会)$")
+
+
+def _heading_above(blocks: list[Block], start: int) -> str | None:
+    """The heading that opens the article when <title> only names the site."""
+    for block in blocks[max(0, start - 3) : start + 2]:
+        if block.tag in _HEADING_TAGS and 4 <= block.chars <= 120 and block.link_ratio < 0.5:
+            return block.text
+    return None
+
+
+def _person(name: str | None) -> str | None:
+    """Meta author tags on Chinese sites often name the publishing office; that is a source."""
+    if name and _ORG_SUFFIX_RE.search(name):
+        return None
+    return name
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -112,7 +160,13 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
         start, end = (0, len(blocks) - 1) if blocks else (0, -1)
     else:
         run = find_main_run(root, blocks)
-        start, end = (run.start, _extend_tail(blocks, run.start, run.end)) if run else (0, -1)
+        start, end = (_extend_head(blocks, run.start), _extend_tail(blocks, run.end)) if run else (0, -1)
+    cut, cut_rule = cut_index([b.text for b in blocks[start : end + 1]])
+    if cut_rule:
+        removed[cut_rule] += end + 1 - (start + cut)
+        end = start + cut - 1
+    if not head.title_certain and end >= start:
+        head = replace(head, title=_heading_above(blocks, start) or head.title)
     body_meta: BodyMetadata = read_body_metadata(blocks, start, end, head.title)
     lines = [b.text for b in blocks[start : end + 1] if b.index not in body_meta.meta_indexes]
     lines = _strip_title(lines, head.title)
@@ -124,7 +178,7 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
         title=head.title,
         date=_choose_date(body_meta, head.date, url),
         source=body_meta.source or head.source,
-        author=body_meta.author or head.author,
+        author=body_meta.author or _person(head.author),
         editor=body_meta.editor,
         site_name=head.site_name,
         canonical_url=head.canonical_url,
@@ -134,9 +188,57 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     )
 
 
-def _extract_other(root, url: str | None, head: HeadMetadata) -> Extracted:
-    text = trafilatura.extract(root, url=url, include_comments=False, include_tables=True) or ""
-    lines = normalize_lines(text.split("\n"))
+_TRAFILATURA_BLOCKS = frozenset(("p", "head", "item", "quote", "row", "list", "table", "div", "code", "graphic"))
+
+
+def trafilatura_lines(body) -> list[str]:
+    """Lines of trafilatura's XML body: one per paragraph, heading, list item, table row.
+
+    Rendering it ourselves (rather than its txt output) avoids the "- " bullets and
+    "| a | b |" table markup that are not part of the text.
+    """
+    lines: list[str] = []
+    parts: list[str] = []
+
+    def flush() -> None:
+        text = "".join(parts).strip()
+        if text:
+            lines.extend(t for t in text.split("\n"))
+        parts.clear()
+
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            if el.tag in _TRAFILATURA_BLOCKS or el.tag == "lb":
+                flush()
+            elif el.tag == "cell":
+                parts.append(" ")
+            if el.text and el.tag != "graphic":
+                parts.append(el.text)
+        else:
+            if el.tag in _TRAFILATURA_BLOCKS:
+                flush()
+            if el.tail and el is not body:
+                parts.append(el.tail)
+    flush()
+    return lines
+
+
+_LAYOUT_CELL_CHARS = 300
+
+
+def _kept_layout_table(body) -> bool:
+    """trafilatura keeps a page's layout table as one: a "cell" holding the whole article."""
+    return any(len("".join(cell.itertext())) > _LAYOUT_CELL_CHARS for cell in body.iter("cell"))
+
+
+def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
+    found = trafilatura.bare_extraction(root, url=url, include_comments=False, include_tables=True, with_metadata=False)
+    if found is None or found.body is None or _kept_layout_table(found.body):
+        root = dom.parse_html(html)  # trafilatura may have pruned the tree in place
+        dom.drop_unreadable(root)
+        return _extract_cjk(root, url, head, config)
+    lines = normalize_lines(trafilatura_lines(found.body))
+    lines, line_counts = drop_noise_lines(lines)
     return Extracted(
         text="\n".join(_strip_title(lines, head.title)),
         title=head.title,
@@ -147,15 +249,17 @@ def _extract_other(root, url: str | None, head: HeadMetadata) -> Extracted:
         canonical_url=head.canonical_url,
         lang=head.lang,
         description=head.description,
+        removed=dict(line_counts),
     )
 
 
 def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
     """Extract the article of one page (decoded HTML) and its metadata."""
     config = config or CleanConfig()
+    html = strip_pinyin_annotations(html)
     root = dom.parse_html(html)
     head = read_head(root)
     dom.drop_unreadable(root)
     if config.body_selector or is_cjk_page(root):
         return _extract_cjk(root, url, head, config)
-    return _extract_other(root, url, head)
+    return _extract_other(html, root, url, head, config)

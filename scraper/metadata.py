@@ -32,6 +32,7 @@ _META_SITE = ("og:site_name", "sitename", "application-name", "site_name", "twit
 @dataclass(frozen=True)
 class HeadMetadata:
     title: str | None = None
+    title_certain: bool = False  # False: guessed from <title>; a heading above the body may be better
     title_element: str | None = None  # raw <title>, used to recognise the title in the body
     date: str | None = None
     source: str | None = None
@@ -90,25 +91,31 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> str | None:
-    """The article title: the heading that the <title> element starts with, else a meta title."""
+def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> tuple[str | None, bool]:
+    """The article title and whether it is certain (a heading or meta tag, not <title> guessing).
+
+    ArticleTitle (the Chinese government CMS tag) first, then a heading that the
+    <title> element starts with, then og:title, then the page's only <h1>; failing
+    those, the first part of <title> before the site suffix, marked uncertain so the
+    extractor may prefer the heading just above the body.
+    """
+    if tags.get("articletitle"):
+        return tags["articletitle"], True
     head_key = _key(title_el)
     for text in _heading_candidates(root):
         key = _key(text)
-        if key and head_key and (head_key.startswith(key) or key.startswith(head_key)) and len(key) >= 4:
-            return text
-    meta_title = tags.get("articletitle")
-    if meta_title:
-        return meta_title
-    parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
+        if len(key) >= 4 and head_key and (head_key.startswith(key) or key.startswith(head_key)):
+            return text, True
     og = tags.get("og:title") or tags.get("twitter:title")
     if og:
         og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
-        return og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og
-    for text in _heading_candidates(root):
-        if root.find(".//h1") is not None and text == _squash(root.find(".//h1").text_content()):
-            return text
-    return parts[0] if parts else (title_el or None)
+        return (og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og), True
+    h1s = [_squash(h.text_content()) for h in root.iter("h1")]
+    h1s = [h for h in h1s if 4 <= len(h) <= 120]
+    if len(h1s) == 1:
+        return h1s[0], True
+    parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
+    return (parts[0] if parts else (title_el or None)), False
 
 
 def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
@@ -138,6 +145,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
     tags = meta_tags(root)
     title_node = root.find(".//title")
     title_el = _squash(title_node.text_content()) if title_node is not None else ""
+    title, certain = choose_title(root, tags, title_el)
     date = None
     for key in _META_DATE:
         if tags.get(key):
@@ -145,7 +153,8 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
             if date:
                 break
     return HeadMetadata(
-        title=choose_title(root, tags, title_el),
+        title=title,
+        title_certain=certain,
         title_element=title_el or None,
         date=date or _json_ld_date(root),
         source=_first(tags, _META_SOURCE),

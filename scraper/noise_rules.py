@@ -114,6 +114,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("like_counter", _re(r"^(\+1|赞|点赞|顶|踩|收藏|喜欢)\s*[(（]?\s*\d*\s*[)）]?$"), 12),
     LineRule("contributor", _re(r"通讯员投稿|投稿邮箱|我要投稿|欢迎投稿"), 30),
     LineRule("comment_widget", _re(r"文明上网|理性发言|请先登录|登录后(发表|评论)|发表评论|网友评论|新闻评论|我要评论|查看评论|条评论|评论\s*[(（]\d+|加载更多|查看更多|点击加载|展开全文|阅读全文|发表留言"), 40),
+    LineRule("teaser", _re(r"\S(\.\.\.|\.\.\.\s*[\]】)）])$"), 200, prose_guard=False),
+    LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
+    LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
     LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),
     LineRule("css_leftover", _re(r"^[\w#.\-]*\d+(?:px|pt|em|rem)\b[\w#.\-:;,\s]*$"), 40),
     LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
@@ -125,7 +128,8 @@ CUT_RULES: tuple[CutRule, ...] = (
     CutRule("related", _re(
         r"^[【\[]?\s*(相关(新闻|阅读|报道|链接|稿件|文章|资讯|推荐|专题|信息|文件|政策)|推荐阅读|为你推荐|为您推荐|热点推荐|"
         r"热门推荐|延伸阅读|猜你喜欢|你可能感兴趣|您可能感兴趣|更多(新闻|阅读|精彩)|热门文章|最新文章|精彩推荐|今日推荐|"
-        r"往期回顾|热点新闻|热门新闻|图片新闻|相關新聞|相關連結)\s*[】\]]?\s*[:：>»]?\s*$")),
+        r"往期回顾|热点新闻|热门新闻|图片新闻|最新动态|最新文章|最新信息|热点排行|热门排行|点击排行|相關新聞|相關連結|"
+        r"熱點排行|熱門新聞|延伸閱讀|推薦閱讀)\s*[】\]]?\s*[:：>»]?\s*$")),
     CutRule("comments", _re(
         r"^(网友评论|新闻评论|发表评论|我要评论|评论区|全部评论|最新评论|热门评论|精彩评论|用户评论|留言板|网友留言|"
         r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))")),

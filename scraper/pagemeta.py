@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Block
-from .bylines import parse_meta_line
+from .bylines import MetaLine, parse_meta_line
 from .dates import find_dates
 from .normalize import paragraph_key
 
@@ -37,11 +37,16 @@ class BodyMetadata:
     author: str | None = None
     editor: str | None = None
     meta_indexes: set[int] = field(default_factory=set)
+    chief_editor: bool = False
 
-    def take(self, fields: dict[str, str]) -> None:
+    def take(self, line: MetaLine) -> None:
+        """Keep the first value of each field; a 责任编辑 beats a plain 编辑."""
         for name in ("source", "author", "editor"):
-            if fields.get(name) and not getattr(self, name):
-                setattr(self, name, fields[name])
+            value = line.fields.get(name)
+            if value and not getattr(self, name):
+                setattr(self, name, value)
+        if line.chief_editor and not self.chief_editor:
+            self.editor, self.chief_editor = line.fields["editor"], True
 
 
 def _title_index(blocks: list[Block], start: int, title: str | None) -> int | None:
@@ -64,8 +69,8 @@ def _read_head(blocks: list[Block], start: int, end: int, title: str | None, met
             continue
         if line.only_metadata:
             meta.meta_indexes.add(block.index)
-        meta.take(line.fields)
-        if line.dates and line.fields or line.dates and _is_labelled(block.text):
+        meta.take(line)
+        if line.dates and (line.fields or line.labelled or _is_labelled(block.text)):
             meta.date = meta.date or line.dates[0]
         elif line.dates:
             meta.loose_date = meta.loose_date or line.dates[0]
@@ -79,10 +84,10 @@ def _read_tail(blocks: list[Block], start: int, end: int, meta: BodyMetadata) ->
     lo = max(start + _HEAD_INTO_BODY, end - _TAIL_BEFORE_END)
     for block in blocks[lo : end + _TAIL_AFTER_END]:
         line = parse_meta_line(block.text)
-        if line.fields and line.only_metadata:
-            meta.meta_indexes.add(block.index)
-            meta.take(line.fields)
-        elif block.index <= end and line.only_metadata and line.dates and not line.fields:
+        if line.only_metadata and (line.fields or line.labelled):
+            meta.meta_indexes.add(block.index)  # 责任编辑：…, 资料更新时间：…
+            meta.take(line)
+        elif block.index <= end and line.only_metadata and line.dates:
             meta.tail_date = line.dates[-1]  # 落款: kept in the body
 
 

@@ -1,0 +1,94 @@
+"""`scraper clean URL|FILE|DIR|- ...`: clean pages and print them (optionally store them)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from .. import sources
+from ..errors import ScraperError
+from ..fetch import fetch_url
+from ..models import CleanConfig, Document, Fetched
+from ..pipeline import clean
+from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
+
+FORMATS = ("text", "json", "markdown")
+
+
+def render(doc: Document, fmt: str) -> str:
+    """A document as the user asked to see it."""
+    if fmt == "json":
+        return json.dumps(doc.to_dict(), ensure_ascii=False)
+    if fmt == "markdown":
+        head = [f"# {doc.title}"] if doc.title else []
+        facts = " · ".join(x for x in (doc.date, doc.source, doc.author) if x)
+        if facts:
+            head.append(f"*{facts}*")
+        return "\n\n".join(head + doc.paragraphs)
+    return doc.text
+
+
+def _expand(inputs: tuple[str, ...]) -> Iterator[str]:
+    for arg in inputs:
+        if arg != "-" and not sources.is_url(arg) and Path(arg).is_dir():
+            found = list(sources.files_in(arg))
+            if not found:
+                click.echo(f"warning: {arg}: no HTML files in this directory", err=True)
+            yield from (str(p) for p in found)
+        else:
+            yield arg
+
+
+def _fetch(arg: str, url: str | None) -> Fetched:
+    if arg == "-":
+        return sources.read_stdin(url=url)
+    if sources.is_url(arg):
+        return fetch_url(arg)
+    return sources.read_file(arg, url=url)
+
+
+def _save(db: str | None, fetched: Fetched, doc: Document) -> None:
+    from ..store import Store  # imported here: most clean runs do not touch the store
+    from ..models import PageRecord
+
+    with Store.open(resolve_db_path(db)) as store:
+        store.save(PageRecord.from_fetched(fetched, encoding=doc.encoding, encoding_source=doc.encoding_source, kind="article"), doc)
+
+
+@main.command("clean")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format (json: one object per line).")
+@click.option("--url", default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
+@click.option("--selector", default=None, help="CSS selector of the body, overriding detection.")
+@click.option("--save", is_flag=True, help="Also store each cleaned page in the SQLite store.")
+@db_option
+@handle_errors
+def clean_command(inputs: tuple[str, ...], fmt: str, url: str | None, selector: str | None, save: bool, db: str | None) -> None:
+    """Clean pages and print their text: URLs, files, directories of .html files, or - for stdin.
+
+    Every input is processed; each failure is reported on stderr and the exit code is 1
+    if any failed (2 for a usage error).
+    """
+    config = CleanConfig(body_selector=selector)
+    args = list(_expand(inputs))
+    failed = 0
+    for n, arg in enumerate(args):
+        try:
+            fetched = _fetch(arg, url)
+            doc = clean(fetched.body, fetched.final_url or fetched.url, content_type=fetched.content_type, config=config)
+            if save:
+                _save(db, fetched, doc)
+        except ScraperError as exc:
+            failed += 1
+            click.echo(f"error: {arg}: {exc}", err=True)
+            continue
+        if fmt == "text" and len(args) > 1:
+            click.echo(f"{'' if n == 0 else chr(10)}==> {arg} <==")
+        click.echo(render(doc, fmt))
+    if failed:
+        click.echo(f"{failed} of {len(args)} inputs failed", err=True)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
