@@ -15,11 +15,16 @@ from dataclasses import dataclass
 
 import lxml.html
 
+import re
+
 from .blocks import Block
 
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
 # Tuned on development pages; tests/test_content.py pins the behaviour they buy.
-PROSE_MIN_CHARS = 12  # a punctuated block this long is prose
+PROSE_MIN_CHARS = 12  # a punctuated block this long is prose (Han characters)
 LONG_BLOCK_CHARS = 50  # a block this long is prose even without punctuation
+LATIN_FACTOR = 3  # alphabetic text needs about three times the characters for the same words
 LABEL_WEIGHT = 0.6  # cost per character of a short unpunctuated block (menu labels)
 LABEL_COST = 3.0  # fixed cost of any chrome block: many small items cost more
 LINK_WEIGHT = 1.2  # cost per character of link text in chrome
@@ -33,7 +38,8 @@ def block_value(block: Block) -> float:
     plain = block.chars - links
     if plain <= 0:
         return -links * LINK_WEIGHT - LABEL_COST
-    prose = (block.punctuation >= 1 and plain >= PROSE_MIN_CHARS) or plain >= LONG_BLOCK_CHARS
+    scale = 1 if _HAN_RE.search(block.text) else LATIN_FACTOR
+    prose = (block.punctuation >= 1 and plain >= PROSE_MIN_CHARS * scale) or plain >= LONG_BLOCK_CHARS * scale
     if prose and block.link_ratio <= 0.5:
         return plain - links * PROSE_LINK_WEIGHT
     if block.tag == "tr" and block.link_ratio < 0.3:

@@ -21,7 +21,7 @@ from .content import find_main_run
 from .dates import date_from_url, find_dates
 from .metadata import HeadMetadata, read_head
 from .models import CleanConfig
-from .noise import cut_index, drop_noise_elements, drop_noise_lines
+from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
 
@@ -31,6 +31,8 @@ _CJK_SHARE = 0.15
 _TAIL_MAX_CHARS = 40
 _TAIL_WINDOW = 6
 _SALUTATION_MAX_CHARS = 60
+_CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
 _DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六七八九十]")
 
@@ -73,23 +75,31 @@ def _is_closing_date(block: Block) -> bool:
 
 
 def _extend_tail(blocks: list[Block], end: int) -> int:
-    """Take in the 落款 after the run: 附件 lines, the issuing organ, the date.
+    """Take in the closing lines after the run: 附件 lines, the 落款 (organ, date), a sign-off.
 
-    The scorer ends the run at the last prose paragraph; these short closing lines
-    score as chrome but belong to a notice. They are taken only when the short lines
-    end in a bare date (organ + date), or when they are 附件 lines.
+    The scorer ends the run at the last long paragraph; these short lines score as
+    chrome but belong to the text. Organ names are taken only when a bare date follows
+    them (organ + date is a 落款); a short closing sentence ("特此通知。", "See you
+    on the hills!") directly after the body is taken as it is.
     """
-    window = blocks[end + 1 : end + 1 + _TAIL_WINDOW]
     last = end
-    for block in window:
+    for block in blocks[end + 1 : end + 1 + _TAIL_WINDOW]:
         if _ATTACHMENT_RE.match(block.text):
             last = block.index
-            continue
-        if block.link_chars or block.chars > _TAIL_MAX_CHARS:
+        elif block.link_chars or block.chars > _TAIL_MAX_CHARS * (1 if _HAN_RE.search(block.text) else 3):
             break
-        if _is_closing_date(block):
+        elif _is_closing_date(block):
             return block.index
+        elif block.index == last + 1 and _CLOSING_RE.search(block.text) and not match_line_rule(block.text):
+            last = block.index
     return last
+
+
+def _strip_description(lines: list[str], description: str | None) -> list[str]:
+    """A lead paragraph that repeats the page's description is metadata (DESIGN: description)."""
+    if lines and description and paragraph_key(lines[0]) == paragraph_key(description):
+        return lines[1:]
+    return lines
 
 
 def _extend_head(blocks: list[Block], start: int) -> int:
@@ -206,16 +216,21 @@ def trafilatura_lines(body) -> list[str]:
             lines.extend(t for t in text.split("\n"))
         parts.clear()
 
+    def is_block(el) -> bool:  # <code> inside a paragraph is inline
+        if el.tag == "code":
+            return el.getparent() is not None and el.getparent().tag in ("body", "div", "quote")
+        return el.tag in _TRAFILATURA_BLOCKS
+
     for event, el in etree.iterwalk(body, events=("start", "end")):
         if event == "start":
-            if el.tag in _TRAFILATURA_BLOCKS or el.tag == "lb":
+            if is_block(el) or el.tag == "lb":
                 flush()
             elif el.tag == "cell":
                 parts.append(" ")
             if el.text and el.tag != "graphic":
                 parts.append(el.text)
         else:
-            if el.tag in _TRAFILATURA_BLOCKS:
+            if is_block(el):
                 flush()
             if el.tail and el is not body:
                 parts.append(el.tail)
@@ -232,6 +247,11 @@ def _kept_layout_table(body) -> bool:
 
 
 def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
+    for caption in root.iter("figcaption"):
+        caption.tag = "p"  # trafilatura drops captions; a caption inside the article is text
+        figure = caption.getparent()
+        if figure is not None and figure.tag == "figure":
+            figure.tag = "div"
     found = trafilatura.bare_extraction(root, url=url, include_comments=False, include_tables=True, with_metadata=False)
     if found is None or found.body is None or _kept_layout_table(found.body):
         root = dom.parse_html(html)  # trafilatura may have pruned the tree in place
@@ -239,12 +259,13 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
         return _extract_cjk(root, url, head, config)
     lines = normalize_lines(trafilatura_lines(found.body))
     lines, line_counts = drop_noise_lines(lines)
+    lines = _strip_description(_strip_title(lines, head.title), head.description)
     return Extracted(
-        text="\n".join(_strip_title(lines, head.title)),
+        text="\n".join(lines),
         title=head.title,
         date=head.date or date_from_url(url),
         author=head.author,
-        source=None,
+        source=head.source,
         site_name=head.site_name,
         canonical_url=head.canonical_url,
         lang=head.lang,

@@ -7,6 +7,7 @@ beats the <title> element, which carries the site suffix ("..._某某市人民�
 from __future__ import annotations
 
 import re
+import json
 from dataclasses import dataclass
 
 import lxml.html
@@ -65,14 +66,55 @@ def _first(tags: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _json_ld_date(root: lxml.html.HtmlElement) -> str | None:
+@dataclass(frozen=True)
+class LinkedData:
+    """The schema.org Article facts a page declares in JSON-LD."""
+
+    date: str | None = None
+    author: str | None = None  # a Person
+    source: str | None = None  # an Organization given as author
+    headline: str | None = None
+
+
+def _ld_objects(data) -> list[dict]:
+    if isinstance(data, list):
+        return [o for item in data for o in _ld_objects(item)]
+    if isinstance(data, dict):
+        return [data] + _ld_objects(data.get("@graph", []))
+    return []
+
+
+def _ld_names(value, kind: str) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and kind in str(item.get("@type", "Person")) and item.get("name"):
+            names.append(_squash(str(item["name"])))
+        elif isinstance(item, str) and kind == "Person":
+            names.append(_squash(item))
+    return names
+
+
+def read_linked_data(root: lxml.html.HtmlElement) -> LinkedData:
+    """Date, author and headline from JSON-LD; broken JSON is ignored, never fatal."""
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text)
-        if m:
-            return parse_date(m.group(1))
-    return None
+        try:
+            objects = _ld_objects(json.loads(script.text))
+        except (ValueError, RecursionError):
+            continue
+        for obj in objects:
+            if "datePublished" in obj or "headline" in obj:
+                people = _ld_names(obj.get("author"), "Person")
+                orgs = _ld_names(obj.get("author"), "Organization")
+                return LinkedData(
+                    date=parse_date(str(obj.get("datePublished") or "")),
+                    author=", ".join(people) or None,
+                    source=orgs[0] if orgs else None,
+                    headline=_squash(str(obj["headline"])) if obj.get("headline") else None,
+                )
+    return LinkedData()
 
 
 def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
@@ -152,13 +194,14 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
             date = parse_date(tags[key])
             if date:
                 break
+    linked = read_linked_data(root)
     return HeadMetadata(
         title=title,
         title_certain=certain,
         title_element=title_el or None,
-        date=date or _json_ld_date(root),
-        source=_first(tags, _META_SOURCE),
-        author=_plain_name(_first(tags, _META_AUTHOR)),
+        date=date or linked.date,
+        source=_first(tags, _META_SOURCE) or linked.source,
+        author=_plain_name(_first(tags, _META_AUTHOR)) or linked.author,
         site_name=_first(tags, _META_SITE),
         canonical_url=_canonical(root, tags),
         lang=_lang(root, tags),
