@@ -15,7 +15,10 @@ import lxml.etree as etree
 import lxml.html
 import trafilatura
 
+from cssselect import SelectorError
+
 from . import dom
+from .errors import ConfigError
 from .blocks import Block, split_blocks
 from .content import find_main_run
 from .dates import date_from_url, find_dates
@@ -63,8 +66,12 @@ def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
 
 def _select_blocks(root, blocks: list[Block], selector: str) -> list[Block]:
     """Blocks inside the elements a site's CSS selector names (config override)."""
+    try:
+        matched = root.cssselect(selector)
+    except SelectorError as exc:
+        raise ConfigError(f"invalid CSS selector {selector!r}: {exc}") from None
     chosen = set()
-    for el in root.cssselect(selector):
+    for el in matched:
         chosen.update(el.iter())
     return [b for b in blocks if b.owner in chosen]
 
@@ -178,7 +185,10 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     if not head.title_certain and end >= start:
         head = replace(head, title=_heading_above(blocks, start) or head.title)
     body_meta: BodyMetadata = read_body_metadata(blocks, start, end, head.title)
-    lines = [b.text for b in blocks[start : end + 1] if b.index not in body_meta.meta_indexes]
+    lines = [
+        b.text for b in blocks[start : end + 1]
+        if b.index not in body_meta.meta_indexes and (config.include_tables or b.tag != "tr")
+    ]
     lines = _strip_title(lines, head.title)
     lines, line_counts = drop_noise_lines(lines)
     removed.update(line_counts)
@@ -252,7 +262,9 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
         figure = caption.getparent()
         if figure is not None and figure.tag == "figure":
             figure.tag = "div"
-    found = trafilatura.bare_extraction(root, url=url, include_comments=False, include_tables=True, with_metadata=False)
+    found = trafilatura.bare_extraction(
+        root, url=url, include_comments=False, include_tables=config.include_tables, with_metadata=False
+    )
     if found is None or found.body is None or _kept_layout_table(found.body):
         root = dom.parse_html(html)  # trafilatura may have pruned the tree in place
         dom.drop_unreadable(root)

@@ -95,13 +95,26 @@ class CleanConfig:
     body_selector: a CSS selector that overrides body detection for a hard site.
     include_tables: keep tables inside the body as text (one row per line).
     max_input_bytes: larger inputs are refused with `InputTooLargeError`.
-    max_tree_depth: deeper DOMs are flattened before extraction (hostile nesting).
     """
 
     body_selector: str | None = None
     include_tables: bool = True
     max_input_bytes: int = 64 * 1024 * 1024
-    max_tree_depth: int = 400
+
+    def __post_init__(self) -> None:
+        if self.body_selector is not None:
+            from cssselect import GenericTranslator, SelectorError
+
+            from .errors import ConfigError
+
+            try:
+                GenericTranslator().css_to_xpath(self.body_selector)
+            except SelectorError as exc:
+                raise ConfigError(f"invalid CSS selector {self.body_selector!r}: {exc}") from None
+        if self.max_input_bytes <= 0:
+            from .errors import ConfigError
+
+            raise ConfigError(f"max_input_bytes must be positive, not {self.max_input_bytes}")
 
 
 @dataclass(frozen=True)
