@@ -34,6 +34,8 @@ _CJK_SHARE = 0.15
 _TAIL_MAX_CHARS = 40
 _TAIL_WINDOW = 6
 _SALUTATION_MAX_CHARS = 60
+_TITLE_SEARCH_LINES = 4
+_TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
 _CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
@@ -118,16 +120,30 @@ def _extend_head(blocks: list[Block], start: int) -> int:
     return start
 
 
+def _is_title_line(line_key: str, title_key: str) -> bool:
+    """The title, or most of it (a title split over two lines, a truncated repeat)."""
+    if not line_key:
+        return False
+    if line_key == title_key:
+        return True
+    shorter, longer = sorted((line_key, title_key), key=len)
+    return len(shorter) >= 0.7 * len(longer) and (longer.startswith(shorter) or longer.endswith(shorter))
+
+
 def _strip_title(lines: list[str], title: str | None) -> list[str]:
-    """Drop the title (and the column name or breadcrumb above it) from the top of the body."""
+    """Drop the title, and the column name or breadcrumb above it, from the top of the body.
+
+    Only at the top: a subheading later in the body that happens to start like the
+    title stays.
+    """
     if not title:
         return lines
     key = paragraph_key(title)
-    for i, line in enumerate(lines[:6]):
-        line_key = paragraph_key(line)
-        if line_key and (line_key == key or (len(line_key) >= 6 and key.startswith(line_key)) or
-                         (len(key) >= 6 and line_key.startswith(key) and len(line_key) - len(key) <= 4)):
+    for i, line in enumerate(lines[:_TITLE_SEARCH_LINES]):
+        if _is_title_line(paragraph_key(line), key):
             return lines[i + 1 :]
+        if len(line) > _TITLE_PREFIX_MAX_CHARS:
+            break
     return [line for line in lines if paragraph_key(line) != key]
 
 

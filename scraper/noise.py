@@ -35,6 +35,12 @@ def _matches(el: lxml.html.HtmlElement, rule: ElementRule) -> bool:
     return bool(attrs) and bool(rule.attr.search(attrs))
 
 
+# Inline elements are words inside a sentence ("<span class=ilh-comment>"), never regions.
+_SKIP_TAGS = frozenset(
+    "html body a abbr b bdi bdo cite code em font i img label mark q s small span strong sub sup time u".split()
+)
+
+
 def drop_noise_elements(
     root: lxml.html.HtmlElement, rules: tuple[ElementRule, ...] = ELEMENT_RULES
 ) -> Counter:
@@ -43,7 +49,7 @@ def drop_noise_elements(
     body = root.find("body")
     total = _text_len(body if body is not None else root) or 1
     for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in ("html", "body") or el.getparent() is None:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el.getparent() is None:
             continue
         for rule in rules:
             if _matches(el, rule):

@@ -76,6 +76,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("ads", _attr("advert", "ads", "guanggao", "adsense")),
     ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
     ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
+    ElementRule("cookie_notice", _attr("cookie", "gdpr", "consent")),
     ElementRule("header", _attr("header", "masthead", "site-head", "top-head"), ("header",)),
 )
 
@@ -117,6 +118,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("teaser", _re(r"\S(\.\.\.|\.\.\.\s*[\]】)）])$"), 200, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
+    LineRule("cookie_notice", _re(r"(使用|同意|接受|啟用|启用|uses?|accept|allow)\s*\S{0,20}cookies?|cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
     LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),
     LineRule("css_leftover", _re(r"^[\w#.\-]*\d+(?:px|pt|em|rem)\b[\w#.\-:;,\s]*$"), 40),
     LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
