@@ -59,8 +59,20 @@ class ResponseTooLargeError(FetchError):
     """Body or decompressed body exceeded the configured limit."""
 
 
-class TooManyRedirectsError(FetchError):
+class InvalidURLError(FetchError):
+    """The URL is not an absolute http(s) URL with a host."""
+
+
+class RedirectError(FetchError):
+    """A redirect that cannot be followed: loop, missing Location, non-http(s) target."""
+
+
+class TooManyRedirectsError(RedirectError):
     pass
+
+
+class ContentEncodingError(FetchError):
+    """The body's Content-Encoding is unsupported or the compressed data is corrupt."""
 
 
 class FetchTimeoutError(FetchError):
@@ -73,6 +85,17 @@ class ConnectError(FetchError):
 
 class RobotsDisallowedError(FetchError):
     pass
+
+
+class RobotsUnavailableError(FetchError):
+    """robots.txt answered 5xx/429 or could not be reached: try this host again later.
+
+    `retry_after` is how many seconds until the crawler will ask again.
+    """
+
+    def __init__(self, message: str, url: str | None = None, retry_after: float = 0.0):
+        super().__init__(message, url)
+        self.retry_after = retry_after
 
 
 # --- configuration, store, crawl ----------------------------------------------------
