@@ -34,16 +34,16 @@ from .crawl.decompress import make_decoder
 from .models import Fetched
 
 MB = 1024 * 1024
-PROJECT_URL = "https://github.com/scraper-project/scraper"  # TODO: the real home page
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
 
 
 def default_user_agent() -> str:
+    """Names the tool and its version; operators add a contact with `user_agent` in sites.toml."""
     from . import __version__
 
-    return f"scraper/{__version__} (+{PROJECT_URL})"
+    return f"scraper/{__version__} (polite crawler; obeys robots.txt)"
 
 
 @dataclass(frozen=True)
