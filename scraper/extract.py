@@ -29,6 +29,7 @@ from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK_SHARE = 0.15
 # Short lines right after the body that still belong to it: 落款 (issuing organ, date).
 _TAIL_MAX_CHARS = 40
@@ -60,10 +61,12 @@ class Extracted:
 
 
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
+    """Most letters of the visible text are Chinese, Japanese or Korean."""
     body = root.find("body")
-    sample = "".join((body if body is not None else root).itertext())[:20000]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    return letters > 0 and len(_CJK_RE.findall(sample)) / letters >= _CJK_SHARE
+    sample = etree.tostring(body if body is not None else root, method="text", encoding="unicode")[:20000]
+    cjk = len(_CJK_RE.findall(sample))
+    latin = len(_LATIN_RE.findall(sample))
+    return cjk > 0 and cjk / (cjk + latin) >= _CJK_SHARE
 
 
 def _select_blocks(root, blocks: list[Block], selector: str) -> list[Block]:
