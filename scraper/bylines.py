@@ -30,19 +30,39 @@ for _field, _words in {
 for _spaced, _field in (("作 者", "author"), ("来 源", "source"), ("來 源", "source"), ("编 辑", "editor")):
     _LABELS[_spaced] = _field
 
-_LABEL_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(_LABELS, key=len, reverse=True))
+# "会议时间：3月5日上午9时" in a notice is the time of the meeting, not a publication date:
+# the bare 时间/日期 labels do not count after the name of an event.
+_EVENT_WORDS = (
+    "会议 會議 活动 活動 报名 報名 考试 考試 笔试 筆試 面试 面試 培训 培訓 办理 辦理 受理 申报 申報 截止 报到 報到 "
+    "举办 舉辦 开放 開放 公示 缴费 繳費 接待 咨询 諮詢 比赛 比賽 演出 开始 開始 结束 結束 开展 征集 投票 营业 營業 办公 辦公"
+).split()
+_EVENT_LOOKBEHIND = "(?<!" + "|".join(_EVENT_WORDS) + ")"
+
+
+def _label_pattern(word: str) -> str:
+    pattern = re.escape(word).replace(r"\ ", r"\s*")
+    return _EVENT_LOOKBEHIND + pattern if word in ("时间", "時間", "日期") else pattern
+
+
+_LABEL_ALT = "|".join(_label_pattern(w) for w in sorted(_LABELS, key=len, reverse=True))
 # Labels need a colon; CMS templates often glue fields together ("09:30来源：县林草局作者："),
 # so no separator is required before a label.
 _LABEL_RE = re.compile(rf"(?:({_LABEL_ALT})\s*[:：]+|(?:^|(?<=[\s\d]))(发表于|发布于|更新于))\s*")
 _PREFERRED_EDITOR = ("责任编辑", "責任編輯", "责编", "責編")
-_SLASH_AUTHOR_RE = re.compile(r"^(?:文|撰文|图文|文字)\s*[/|｜]\s*(\S{2,12})$")
+# "文/张三", "文/张三 李四", "文/张三 图/李四" (the photographer's credit after the writer's)
+_SLASH_AUTHOR_RE = re.compile(
+    r"^(?:文|撰文|图文|文字)\s*[/|｜]\s*([^\s/|｜]{2,12}(?:\s+[^\s/|｜]{2,12}){0,3}?)"
+    r"(?:\s+(?:图|圖|摄影|攝影|图片|圖片)\s*[/|｜]\s*[^\s/|｜]{2,12}(?:\s+[^\s/|｜]{2,12}){0,3})?$"
+)
 _REPORTER_LINE_RE = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*)$")
 _EN_BYLINE_RE = re.compile(
     r"^(?:Posted|Written|Published|Story|Words)?\s*[Bb][Yy]\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
     r"(?:,\s*[\w\s]{2,40}?)?(?:\s+(?:on|at|\||-|–|—)\s*(.{4,40}))?$"
 )
 _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
-_VALUE_STOP_RE = re.compile(r"[\s|｜【\[]{1,}|\s{2,}")
+# A value ends at a bar, a bracket or a space, except the space inside a Latin name ("China Daily").
+_VALUE_STOP_RE = re.compile(r"[|｜【\[]|\s{2,}|(?<![A-Za-z])\s|\s(?![A-Za-z])")
+_SENTENCE_PUNCT_RE = re.compile(r"[。？！?!；]")
 _LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
 
 
@@ -86,9 +106,10 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
             continue
         if name in ("counter", "tool"):
             continue
+        result.dates.extend(find_dates(raw))  # "来源：新华网 2021-10-22 09:12"
         value = _clean_value(raw, name)
-        if name == "author" and len(value) > 30:
-            return MetaLine()  # a sentence, not a byline
+        if (name == "author" and len(value) > 30) or _SENTENCE_PUNCT_RE.search(value):
+            return MetaLine()  # a sentence ("记者：具体有哪些措施？" in an interview), not a byline
         if value and (name not in result.fields or label in _PREFERRED_EDITOR):
             result.fields[name] = value
             result.chief_editor = result.chief_editor or (name == "editor" and label in _PREFERRED_EDITOR)

@@ -34,6 +34,11 @@ _EN_MDY_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|De
 _EN_DMY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d{2})\b", re.I)
 
 
+# Full-width digits and separators ("２０２０年１月３１日", "２０２０－０１－３１"), as some CMS
+# templates and typed documents write them; same length, so match positions hold.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+
 def make_date(year: int, month: int, day: int) -> str | None:
     """ISO string for a real calendar date in a plausible range, else None."""
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -59,6 +64,7 @@ def _han_date(m: re.Match[str]) -> str | None:
 
 def find_dates(text: str, *, roc: bool = False) -> list[str]:
     """Every date in `text`, in order of appearance. `roc`: read 109-02-05 as ROC year 109."""
+    text = text.translate(_FULLWIDTH)
     found: list[tuple[int, str]] = []
     for regex in (_NUMERIC_RE, _CJK_RE):
         for m in regex.finditer(text):
@@ -104,11 +110,14 @@ def parse_date(text: str | None, *, roc: bool = False) -> str | None:
 
 # URL shapes of the big Chinese CMSs: TRS "/202001/t20200131_123.html", Hanweb
 # "/art/2020/1/31/art_12_34.html", "/2020-01/31/content_1.htm", "/2020/0131/c12a34/page.htm",
-# news sites "/20200131/n123.shtml", and plain "/2020/01/31/".
+# news sites "/20200131/n123.shtml", "/2020/01-31/123.shtml", "/202001/31/WS1.html",
+# and plain "/2020/01/31/".
 _URL_PATTERNS = (
     re.compile(r"[/_tn]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[_/.\-]|\d{3,})"),
     re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
     re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})-(\d{2})/"),  # chinanews.com.cn
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),  # chinadaily.com.cn /a/202001/31/WS...
     re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),
     re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
     re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),

@@ -65,10 +65,12 @@ _C = r"\s*[:：]\s*"  # a colon, half- or full-width, with optional spaces
 
 ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("navigation", _attr("nav", "menu", "daohang", "topbar", "top-bar", "sitemap"), ("nav",)),
-    ElementRule("breadcrumb", _attr("breadcrumb", "crumb", "position", "location", "curpos", "weizhi", "dqwz", "currentpos")),
-    ElementRule("footer", _attr("footer", "foot", "copyright", "banquan", "bottom"), ("footer",)),
+    # CSS utility classes are layout, not regions: position-relative (Bootstrap), border-bottom,
+    # bottom-0 (Tailwind). entry-header/article-header/post-header hold the title and byline.
+    ElementRule("breadcrumb", _attr("breadcrumb", "crumb", r"position(?!-(?:relative|absolute|fixed|static|sticky))", "location", "curpos", "weizhi", "dqwz", "currentpos")),
+    ElementRule("footer", _attr("footer", "foot", "copyright", "banquan", r"(?<!border-)bottom(?!-(?:\d|auto|full|px))"), ("footer",)),
     ElementRule("share", re.compile(r"share|jiathis|fenxiang|bdsharebutton", re.I)),
-    ElementRule("comments", re.compile(r"comment|pinglun|changyan|disqus|(?:^|[^a-z])reply", re.I), max_share=0.9),
+    ElementRule("comments", re.compile(r"comment(?!ary|ator)|pinglun|changyan|disqus|(?:^|[^a-z])reply", re.I), max_share=0.9),
     ElementRule("related", _attr("related", "relate", "xgxw", "xgwz", "xiangguan", "recommend", "tuijian", "hotnews", "hot-news", "hot_news", "paihang", "rank", "morenews", "more-news")),
     ElementRule("sidebar", _attr("sidebar", "side-bar", "side_bar"), ("aside",)),
     ElementRule("prev_next", _attr("prevnext", "prev-next", "prev_next", "pre-next", "pre_next", "shangxia", "sxp", "pagenav")),
@@ -77,7 +79,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
     ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
     ElementRule("cookie_notice", _attr("cookie", "gdpr", "consent")),
-    ElementRule("header", _attr("header", "masthead", "site-head", "top-head"), ("header",)),
+    # No <header> tag: HTML5 puts one inside <article> too, around the title and the byline.
+    ElementRule("header", _attr(r"(?<!entry-)(?<!article-)(?<!post-)header", "masthead", "site-head", "top-head")),
 )
 
 _TOOL_WORDS = (
@@ -95,17 +98,19 @@ _SEP = r"[\s\[\]【】()（）|｜/\\·•:：,，、]*"
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|前一篇|后一篇|上一则|下一则|上一則|下一則|上一頁|下一頁|上一版|下一版)"), 120),
     LineRule("breadcrumb", _re(r"^(您|你)?(当前|现在|目前|目前的)?(的)?(所在)?(位置|所在位置)" + _C), 150),
-    LineRule("breadcrumb_path", _re(r"(首页|主页|首頁|Home)\s*(>|＞|»|›|→|>>|/|-)\s*\S"), 100),
+    # English: "Home" opening the line (or after "You are here:") and an arrow or a spaced slash;
+    # prose has home-buyers, home/office and "work from home - a shift".
+    LineRule("breadcrumb_path", _re(r"(首页|主页|首頁)\s*(>|＞|»|›|→|>>|/|-)\s*\S|(?:^|[:：]\s*)(?-i:Home|HOME)(?:\s*[>＞»›→]|\s+/)\s*\S"), 100),
     LineRule("page_tools", _re(rf"^{_SEP}(?:(?:{_TOOL_WORDS}){_SEP})+$"), 60),
     LineRule("page_tools_font", _re(r"字[体號号體]" + r"\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中"), 40),
     LineRule("share_to", _re(r"^分享(到|至)" + r"\s*[:：]?"), 40),
     LineRule("scan_qr", _re(r"扫一扫|扫描二维码|微信扫码|手机扫码|在手机打开|手机访问|用手机看"), 30),
     LineRule("site_links", _re(rf"^{_SEP}(?:(?:{_SITE_WORDS}){_SEP})+$"), 80),
-    LineRule("copyright", _re(r"版权所有|版權所有|版权声明|Copyright|©|\(c\)\s*\d{4}|All rights reserved"), 90),
+    LineRule("copyright", _re(r"版权所有|版權所有|版权声明|(?-i:Copyright(?!\s+[a-z]))|copyright\s*(?:©|\(c\)|\d{4})|©|\(c\)\s*\d{4}|All rights reserved"), 90),
     LineRule("icp", _re(r"ICP\s*(备|證|证)\s*[\d号字第]|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP"), 200),
     LineRule("police_record", _re(r"公网安备|公網安備|网安备\s*\d|公安机关备案号"), 200),
     LineRule("site_code", _re(r"网站标识码|网站识别码|網站識別碼"), 200),
-    LineRule("organiser", _re(r"^(主办|承办|协办|主管|运营|运维|维护|建设|技术支持|技术保障|网站维护|主辦|承辦|協辦)(单位|單位)?" + _C), 100),
+    LineRule("organiser", _re(r"^(主办|承办|协办|主管|运营|运维|维护|技术支持|技术保障|网站维护|主辦|承辦|協辦)(单位|單位)?" + _C), 100),
     LineRule("address_footer", _re(r"^(地址|通讯地址|联系地址|地址|單位地址)" + _C + r".{2,60}(邮编|邮政编码|電話|电话|传真)"), 150),
     LineRule("postcode", _re(r"^(邮编|邮政编码)" + _C + r"\d{6}"), 60),
     LineRule("counter", _re(r"(浏览次数|浏览量|阅读次数|阅读量|阅读数|点击数|点击次数|点击量|点击率|访问量|访问次数|瀏覽人次|瀏覽次數|點閱次數|点阅|人气)" + r"\s*[:：]?\s*[\d,]*\s*(次)?\s*$"), 40),
@@ -115,14 +120,17 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("like_counter", _re(r"^(\+1|赞|点赞|顶|踩|收藏|喜欢)\s*[(（]?\s*\d*\s*[)）]?$"), 12),
     LineRule("contributor", _re(r"通讯员投稿|投稿邮箱|我要投稿|欢迎投稿"), 30),
     LineRule("comment_widget", _re(r"文明上网|理性发言|请先登录|登录后(发表|评论)|发表评论|网友评论|新闻评论|我要评论|查看评论|条评论|评论\s*[(（]\d+|加载更多|查看更多|点击加载|展开全文|阅读全文|发表留言"), 40),
-    LineRule("teaser", _re(r"\S(\.\.\.|\.\.\.\s*[\]】)）])$"), 200, prose_guard=False),
+    # Chinese list items cut short; an English line ending in "..." is prose unless it is one word ("Loading...").
+    LineRule("teaser", _re(r"^(?:(?=.*[\u3400-\u9fff]).*\S|\S+)(\.\.\.|\.\.\.\s*[\]】)）])$"), 200, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
-    LineRule("cookie_notice", _re(r"(使用|同意|接受|啟用|启用|uses?|accept|allow)\s*\S{0,20}cookies?|cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
+    LineRule("cookie_notice", _re(r"(本网站|本網站|本站|我们|我們)\S{0,4}(使用|采用|啟用|启用)\s*\S{0,20}?cookies?|(接受|同意)(全部|所有)?\s*cookies?|"
+        r"\b(we|this\s+(web)?site|our\s+(web)?site)\s+(use|uses|set|sets)\s+(\S+\s+){0,2}cookies|accept\s+(all\s+|additional\s+)?cookies|"
+        r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
     LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),
     LineRule("css_leftover", _re(r"^[\w#.\-]*\d+(?:px|pt|em|rem)\b[\w#.\-:;,\s]*$"), 40),
     LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
-    LineRule("digit_run", _re(r"^[\d\s,.]{8,}$"), 200),
+    LineRule("digit_run", _re(r"^[\d\s,.]*\d{10,}[\d\s,.]*$"), 200),
     LineRule("print_close", _re(r"^[【\[]\s*(打印|关闭|返回|顶部|收藏|评论|推荐|纠错)\s*[】\]]"), 60),
 )
 
@@ -134,6 +142,6 @@ CUT_RULES: tuple[CutRule, ...] = (
         r"熱點排行|熱門新聞|延伸閱讀|推薦閱讀)\s*[】\]]?\s*[:：>»]?\s*$")),
     CutRule("comments", _re(
         r"^(网友评论|新闻评论|发表评论|我要评论|评论区|全部评论|最新评论|热门评论|精彩评论|用户评论|留言板|网友留言|"
-        r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))")),
-    CutRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一則|下一則)"), 120),
+        r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))(?!.*[。！？][”’」』]?\s*$)")),
+    CutRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一則|下一則)(?!.*。\s*$)"), 120),
 )

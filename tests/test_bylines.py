@@ -1,0 +1,185 @@
+"""Metadata lines of Chinese (and English) articles: 来源, 作者, 编辑, 发布时间 (scraper/bylines.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.bylines import parse_meta_line
+
+
+@pytest.mark.parametrize(
+    ("line", "fields", "dates"),
+    [
+        ("发布时间：2020-01-31 10:23 · 来源：市政府办公室 【字体：大 中 小】", {"source": "市政府办公室"}, ["2020-01-31"]),
+        # fields glued together by the CMS template, no separators at all
+        ("发布时间：2022-03-15 09:30来源：县林草局作者：马晓东浏览次数：--",
+         {"source": "县林草局", "author": "马晓东"}, ["2022-03-15"]),
+        ("作者：张三 来源：人民日报", {"author": "张三", "source": "人民日报"}, []),
+        ("来源：中国政府网 作者：新华社记者 王希", {"source": "中国政府网", "author": "新华社记者 王希"}, []),
+        ("时间：2020-01-31 来源：通渭县人民政府", {"source": "通渭县人民政府"}, ["2020-01-31"]),
+        ("发布时间：2020年1月31日 来源：本站", {"source": "本站"}, ["2020-01-31"]),
+        ("信息来源：通渭县委组织部", {"source": "通渭县委组织部"}, []),
+        ("作者：张三、李四", {"author": "张三、李四"}, []),
+        ("摄影：王五", {"author": "王五"}, []),
+        ("点击数：356 更新时间：2020-01-31", {}, ["2020-01-31"]),
+        ("日期：2020-02-05 浏览次数：100", {}, ["2020-02-05"]),
+        ("发布时间：２０２０年１月３１日", {}, ["2020-01-31"]),
+        # the date after a source is the publication date too
+        ("来源：新华网 | 2021年10月22日", {"source": "新华网"}, ["2021-10-22"]),
+        ("来源：人民网 2021-10-22 09:12", {"source": "人民网"}, ["2021-10-22"]),
+        # a Latin name keeps its spaces; the value still ends at the date
+        ("来源：China Daily 2021-10-22", {"source": "China Daily"}, ["2021-10-22"]),
+        ("来源：新华网 作者：Jane Doe", {"source": "新华网", "author": "Jane Doe"}, []),
+    ],
+)
+def test_multi_field_lines(line, fields, dates):
+    meta = parse_meta_line(line)
+    assert meta.fields == fields
+    assert meta.dates == dates
+    assert meta.only_metadata
+    assert meta.labelled
+
+
+def test_empty_fields_are_no_values():
+    """A template that prints its labels with nothing after them."""
+    meta = parse_meta_line("来源： 作者：: 阅读： 时间：2020-2-5")
+    assert meta.fields == {}
+    assert meta.dates == ["2020-02-05"]
+    assert meta.only_metadata
+
+
+def test_label_alone_is_metadata_without_value():
+    meta = parse_meta_line("来源：")
+    assert meta.fields == {} and meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "editor", "chief"),
+    [
+        ("编辑：黄圣杰 责任编辑：周瑾", "周瑾", True),
+        ("责任编辑：周瑾 编辑：黄圣杰", "周瑾", True),
+        ("（责任编辑：李四）", "李四", True),
+        ("【编辑:刘欢】", "刘欢", False),
+        ("责编：王五", "王五", True),
+        ("審核：趙六", "趙六", False),
+        ("責任編輯：陳小明", "陳小明", True),
+    ],
+)
+def test_editor_and_chief_editor(line, editor, chief):
+    meta = parse_meta_line(line)
+    assert meta.fields == {"editor": editor}
+    assert meta.chief_editor is chief
+    assert meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "fields", "dates"),
+    [
+        ("來源：臺北市政府 發布時間：2020-02-05", {"source": "臺北市政府"}, ["2020-02-05"]),
+        ("發布單位：衛生福利部 發布日期：109-02-05", {"source": "衛生福利部"}, ["2020-02-05"]),
+        ("發布日期：民國109年2月5日", {}, ["2020-02-05"]),
+        ("資料來源：行政院主計總處", {"source": "行政院主計總處"}, []),
+        ("作　者：林志明", {"author": "林志明"}, []),
+    ],
+)
+def test_traditional_labels(line, fields, dates):
+    meta = parse_meta_line(line)
+    assert meta.fields == fields
+    assert meta.dates == dates
+    assert meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "资金来源于省级财政专项资金，共计500万元，主要用于农村道路建设。",
+        "新华社北京5月19日电（记者 张三）记者从国家发展改革委获悉，今年以来全国经济运行总体平稳。",
+        "据了解，该项目建设时间：2020年3月至2021年6月，总投资1.2亿元，建成后将惠及周边5个村。",
+        "会议时间：2020年3月5日上午9时",  # a notice's own content, not when it was published
+        "报名日期：2020年3月1日至3月10日",
+        "活動時間：2020年3月5日至3月10日",
+        # an interview: the reporter's questions are body text, not a byline
+        "记者：今年以来，全县在疫情防控方面做了哪些工作？",
+        "记者：具体有哪些措施？",
+        "来源：据统计，全县共有党员1.2万名。",
+    ],
+)
+def test_prose_with_a_label_word_stays_in_the_body(line):
+    meta = parse_meta_line(line)
+    assert not meta.only_metadata
+    assert meta.fields == {}
+    assert meta.dates == [] or not meta.labelled
+
+
+def test_prose_with_author_label_is_not_a_byline():
+    line = "作者：在这次活动中，全县广大党员干部群众积极参与，共收集意见建议120余条，为下一步工作打下了坚实基础"
+    meta = parse_meta_line(line)
+    assert meta.fields == {} and not meta.only_metadata
+
+
+def test_overlong_line_is_never_metadata():
+    line = "来源：" + "通渭县" * 50
+    meta = parse_meta_line(line)
+    assert meta.fields == {} and not meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("文/张三", "张三"),
+        ("文/张三 李四", "张三 李四"),
+        ("文/张三 图/李四", "张三"),  # the photographer's credit follows the writer's
+        ("图文/王五", "王五"),
+        ("撰文 | 李明", "李明"),
+        ("本报记者 李明 王芳", "李明 王芳"),
+        ("通讯员 赵强", "赵强"),
+    ],
+)
+def test_unlabelled_chinese_bylines(line, author):
+    meta = parse_meta_line(line)
+    assert meta.fields == {"author": author}
+    assert meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "dates"),
+    [
+        ("By Jane Doe, Staff Writer", "Jane Doe", []),
+        ("Posted by John Smith on 14 May 2023", "John Smith", ["2023-05-14"]),
+        ("By Mary-Jane O'Neil | March 3, 2024", "Mary-Jane O'Neil", ["2024-03-03"]),
+        ("Written by Alex Chen", "Alex Chen", []),
+    ],
+)
+def test_english_bylines(line, author, dates):
+    meta = parse_meta_line(line)
+    assert meta.fields == {"author": author}
+    assert meta.dates == dates
+    assert meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By the end of the year, the council expects to finish the new school.",
+        "By 2030 the city will need twice as many buses.",
+        "By Sunday, most residents had returned to their homes.",
+    ],
+)
+def test_english_sentences_starting_with_by_are_prose(line):
+    meta = parse_meta_line(line)
+    assert "author" not in meta.fields
+    assert not meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [("2020-01-31 10:23:45", "2020-01-31"), ("2020年1月31日", "2020-01-31"), ("【2021-10-22】", "2021-10-22")],
+)
+def test_bare_date_line_is_metadata(line, date):
+    meta = parse_meta_line(line)
+    assert meta.dates == [date] and meta.only_metadata and not meta.labelled
+
+
+def test_dateline_with_text_is_not_a_date_line():
+    meta = parse_meta_line("2020年1月31日，通渭县召开疫情防控工作会议。")
+    assert not meta.only_metadata

@@ -1,0 +1,188 @@
+"""Page metadata from <head>, headings and JSON-LD (scraper/metadata.py)."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from scraper.metadata import choose_title, meta_tags, read_head, read_linked_data
+
+TITLE = "通渭县召开疫情防控工作会议"
+SITE = "通渭县人民政府"
+
+
+def _root(head: str, body: str = "", html_attrs: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html{html_attrs}><head>{head}</head><body>{body}<p>正文。</p></body></html>")
+
+
+def test_article_title_meta_beats_title_element_with_site_suffix():
+    root = _root(f'<title>{TITLE}_{SITE}</title><meta name="ArticleTitle" content="{TITLE}">',
+                 f'<div class="logo"><h1>{SITE}</h1></div>')
+    head = read_head(root)
+    assert head.title == TITLE
+    assert head.title_certain
+    assert head.title_element == f"{TITLE}_{SITE}"
+
+
+def test_heading_that_title_element_starts_with():
+    root = _root(f"<title>{TITLE}_{SITE}</title>",
+                 f'<div class="logo">{SITE}</div><div class="nav"><a href="/">首页</a></div><div class="title">{TITLE}</div>')
+    assert choose_title(root, meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, True)
+
+
+def test_heading_is_preferred_to_a_truncated_title_element():
+    """<title> cut short by the CMS; the heading on the page has the whole title."""
+    full = "通渭县召开新型冠状病毒感染的肺炎疫情防控工作会议暨全县干部大会"
+    root = _root("<title>通渭县召开新型冠状病毒感染的肺炎疫情防控工作会议</title>", f"<h2>{full}</h2>")
+    assert read_head(root).title == full
+
+
+def test_og_title_without_site_suffix():
+    root = _root('<title>首页</title><meta property="og:title" content="Storm batters coast as thousands lose power | The Example Times">')
+    head = read_head(root)
+    assert head.title == "Storm batters coast as thousands lose power"
+    assert head.title_certain
+
+
+def test_single_h1():
+    root = _root("<title>首页 - 某某网</title>", "<h1>Council approves new budget for schools</h1>")
+    assert read_head(root).title == "Council approves new budget for schools"
+
+
+def test_title_element_alone_is_an_uncertain_guess():
+    head = read_head(_root(f"<title>{TITLE}_{SITE}</title>"))
+    assert head.title == TITLE
+    assert not head.title_certain
+
+
+def test_english_title_suffix_with_dash():
+    head = read_head(_root("<title>Council approves new budget - The Example Times</title>"))
+    assert head.title == "Council approves new budget"
+
+
+def test_hyphenated_words_are_not_a_site_suffix():
+    head = read_head(_root("<title>Covid-19 vaccine roll-out speeds up</title>"))
+    assert head.title == "Covid-19 vaccine roll-out speeds up"
+
+
+def test_no_title_at_all():
+    head = read_head(_root(""))
+    assert head.title is None and head.title_element is None
+
+
+@pytest.mark.xfail(strict=True, reason="choose_title takes a heading equal to <title> as certain even when <title> is "
+                   "only the site name and the heading is the site logo; the article heading below is never considered")
+def test_site_name_logo_heading_is_not_the_title():
+    root = _root(f"<title>{SITE}</title>",
+                 f'<div class="logo"><h1>{SITE}</h1></div><div class="title">{TITLE}</div>'
+                 "<p>1月30日，通渭县召开新型冠状病毒感染的肺炎疫情防控工作会议，安排部署全县疫情防控工作。</p>")
+    assert read_head(root).title == TITLE
+
+
+@pytest.mark.parametrize(
+    ("meta", "date"),
+    [
+        ('<meta name="PubDate" content="2020-01-31 10:23">', "2020-01-31"),
+        ('<meta property="article:published_time" content="2024-03-03T08:00:00+00:00">', "2024-03-03"),
+        ('<meta name="publishdate" content="2020年1月31日">', "2020-01-31"),
+        ('<meta name="pubdate" content="unknown"><meta name="dc.date" content="2019-12-10">', "2019-12-10"),
+    ],
+)
+def test_date_from_meta_tags(meta, date):
+    assert read_head(_root(meta)).date == date
+
+
+def test_head_fields():
+    root = _root(
+        '<meta name="ContentSource" content="通渭县卫健局">'
+        '<meta name="author" content="张三">'
+        '<meta property="og:site_name" content="通渭县人民政府网">'
+        '<meta name="description" content="  1月30日，通渭县召开\n  疫情防控工作会议。 ">'
+        '<link rel="canonical" href=" http://www.tongwei.gov.cn/art/2020/1/31/art_1_2.html ">',
+        html_attrs=' lang="zh-CN"',
+    )
+    head = read_head(root)
+    assert head.source == "通渭县卫健局"
+    assert head.author == "张三"
+    assert head.site_name == "通渭县人民政府网"
+    assert head.description == "1月30日，通渭县召开 疫情防控工作会议。"
+    assert head.canonical_url == "http://www.tongwei.gov.cn/art/2020/1/31/art_1_2.html"
+    assert head.lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("html_attrs", "meta", "lang"),
+    [
+        (' lang="en-GB"', "", "en"),
+        (' lang="zh_TW"', "", "zh"),
+        ("", '<meta http-equiv="Content-Language" content="zh-CN">', "zh"),
+        ("", "", None),
+    ],
+)
+def test_lang(html_attrs, meta, lang):
+    assert read_head(_root(meta, html_attrs=html_attrs)).lang == lang
+
+
+def test_canonical_falls_back_to_og_url():
+    root = _root('<meta property="og:url" content="https://example.com/a">')
+    assert read_head(root).canonical_url == "https://example.com/a"
+
+
+@pytest.mark.parametrize("author", ["https://www.facebook.com/janedoe", "@janedoe"])
+def test_author_meta_that_is_not_a_name(author):
+    assert read_head(_root(f'<meta name="author" content="{author}">')).author is None
+
+
+def test_meta_tags_first_occurrence_wins_and_keys_are_lowercase():
+    root = _root('<meta name="Keywords" content="a"><meta name="keywords" content="b"><meta name="empty" content=" ">')
+    tags = meta_tags(root)
+    assert tags["keywords"] == "a"
+    assert "empty" not in tags
+
+
+def _ld(*objects: object) -> str:
+    return "".join(f'<script type="application/ld+json">{json.dumps(o, ensure_ascii=False)}</script>' for o in objects)
+
+
+def test_linked_data_people_authors():
+    root = _root(_ld({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Storm batters coast",
+                      "datePublished": "2024-03-03T08:00:00Z",
+                      "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}]}))
+    ld = read_linked_data(root)
+    assert (ld.date, ld.author, ld.source, ld.headline) == ("2024-03-03", "Jane Doe, John Roe", None, "Storm batters coast")
+
+
+def test_linked_data_organization_author_is_a_source():
+    root = _root(_ld({"@graph": [{"@type": "WebPage", "name": "x"},
+                                 {"@type": "NewsArticle", "headline": "x", "datePublished": "2024-03-03",
+                                  "author": {"@type": "Organization", "name": "The Example Times"}}]}))
+    ld = read_linked_data(root)
+    assert ld.author is None
+    assert ld.source == "The Example Times"
+    assert read_head(root).source == "The Example Times"
+
+
+def test_linked_data_plain_string_author_is_a_person():
+    root = _root(_ld({"@type": "NewsArticle", "headline": "x", "author": "Jane Doe"}))
+    assert read_linked_data(root).author == "Jane Doe"
+
+
+def test_broken_linked_data_is_ignored_not_fatal():
+    broken = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x",,}</script>'
+    root = _root(broken + _ld({"@type": "NewsArticle", "headline": "Good", "datePublished": "2024-03-04"}))
+    ld = read_linked_data(root)
+    assert ld.headline == "Good" and ld.date == "2024-03-04"
+    assert read_linked_data(_root(broken)).headline is None
+
+
+def test_linked_data_other_script_types_are_ignored():
+    root = _root('<script type="application/json">{"headline": "x", "datePublished": "2024-03-04"}</script>')
+    assert read_linked_data(root).date is None
+
+
+def test_meta_date_beats_linked_data_date():
+    root = _root('<meta name="PubDate" content="2020-01-31">' + _ld({"@type": "NewsArticle", "datePublished": "2020-02-05"}))
+    assert read_head(root).date == "2020-01-31"
+    assert read_head(_root(_ld({"@type": "NewsArticle", "datePublished": "2020-02-05"}))).date == "2020-02-05"
