@@ -79,6 +79,8 @@ def is_data_table(table: lxml.html.HtmlElement) -> bool:
     total = sum(len(t) for t in texts)
     if not total or total / len(cells) > 80:
         return False
+    if any(len(t) > 200 or t.count("。") >= 2 for t in texts):
+        return False  # a cell holding paragraphs of prose: the table lays out a page
     links = sum(len(" ".join(a.text_content().split())) for a in table.iterdescendants("a"))
     return links / total < 0.3
 

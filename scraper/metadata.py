@@ -117,12 +117,23 @@ def read_linked_data(root: lxml.html.HtmlElement) -> LinkedData:
     return LinkedData()
 
 
+_LOGO_RE = re.compile(r"logo|banner|masthead|site-?name|sitetitle|site-title|(?:^|[^a-z])(header|top)(?:$|[^a-z])", re.I)
+
+
+def _in_logo(el: lxml.html.HtmlElement) -> bool:
+    """A heading that is the site's logo or masthead (often a link home), not an article title."""
+    for node in (el, *list(el.iterancestors())[:3]):
+        if node.tag == "a" or _LOGO_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
 def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
     candidates = []
     for el in root.iter("h1", "h2", "h3", "td", "div", "p", "span", "strong", "font"):
         if el.tag in ("h1", "h2", "h3") or _TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             text = _squash(el.text_content())
-            if 4 <= len(text) <= 120:
+            if 4 <= len(text) <= 120 and not _in_logo(el):
                 candidates.append(text)
         if len(candidates) > 40:
             break
@@ -152,11 +163,15 @@ def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: st
     if og:
         og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
         return (og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og), True
-    h1s = [_squash(h.text_content()) for h in root.iter("h1")]
+    h1s = [_squash(h.text_content()) for h in root.iter("h1") if not _in_logo(h)]
     h1s = [h for h in h1s if 4 <= len(h) <= 120]
     if len(h1s) == 1:
         return h1s[0], True
     parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
+    if len(parts) <= 1:  # <title> names only the site: the first title-like heading is a better guess
+        candidates = _heading_candidates(root)
+        if candidates:
+            return candidates[0], False
     return (parts[0] if parts else (title_el or None)), False
 
 

@@ -44,23 +44,30 @@ _SKIP_TAGS = frozenset(
 def drop_noise_elements(
     root: lxml.html.HtmlElement, rules: tuple[ElementRule, ...] = ELEMENT_RULES
 ) -> Counter:
-    """Remove chrome regions from the tree in place; return how many each rule removed."""
+    """Remove chrome regions from the tree in place; return how many each rule removed.
+
+    Walks top-down and does not descend into a removed region, so a footer holding
+    a copyright div counts once.
+    """
     counts: Counter = Counter()
     body = root.find("body")
     total = _text_len(body if body is not None else root) or 1
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el.getparent() is None:
-            continue
-        for rule in rules:
-            if _matches(el, rule):
-                if _text_len(el) <= rule.max_share * total:
-                    el.drop_tree()
-                    counts[rule.name] += 1
-                break
+    stack = list(reversed(root))
+    while stack:
+        el = stack.pop()
+        if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
+            rule = next((r for r in rules if _matches(el, r)), None)
+            if rule is not None and _text_len(el) <= rule.max_share * total:
+                el.drop_tree()
+                counts[rule.name] += 1
+                continue
+        stack.extend(reversed(el))
     return counts
 
 
-_SENTENCE_RE = re.compile(r"[。！？!?][”’」』）)]?\s*$|[。；].+")
+# A line that ends a sentence, or holds a full stop followed by more text. A "；" alone
+# is not enough: footers separate their fields with it ("版权所有：X；技术支持：Y").
+_SENTENCE_RE = re.compile(r"[。！？!?][”’」』）)]?\s*$|。.+")
 _SENTENCE_MIN_LEN = 15
 
 

@@ -119,9 +119,6 @@ NOTICE = ["各乡镇人民政府，县直各部门：", "经县政府研究，�
           "一、各单位要做好疫情防控工作。", "二、严格落实值班制度。", "特此通知。"]
 
 
-@pytest.mark.xfail(strict=True, reason="is_data_table averages cell length: a layout table with a short meta row and "
-                   "one cell holding a short notice (several <p>) counts as a data table, so the notice's paragraphs "
-                   "are joined into one line")
 def test_short_notice_in_a_layout_table_keeps_its_paragraphs():
     html = ("<table><tr><td>发布时间：2020-01-31</td><td>来源：县政府办</td></tr><tr><td colspan='2'>"
             + "".join(f"<p>{p}</p>" for p in NOTICE) + "</td></tr></table>")

@@ -72,8 +72,6 @@ def test_no_title_at_all():
     assert head.title is None and head.title_element is None
 
 
-@pytest.mark.xfail(strict=True, reason="choose_title takes a heading equal to <title> as certain even when <title> is "
-                   "only the site name and the heading is the site logo; the article heading below is never considered")
 def test_site_name_logo_heading_is_not_the_title():
     root = _root(f"<title>{SITE}</title>",
                  f'<div class="logo"><h1>{SITE}</h1></div><div class="title">{TITLE}</div>'

@@ -525,7 +525,7 @@ def test_element_rules_are_attribute_tokens_not_substrings():
     assert "本栏目暂无其他内容。" in _text(root)
 
 
-@pytest.mark.xfail(strict=True, reason="noise.py drop_noise_elements counts descendants of a region it already removed")
+
 def test_element_counts_count_regions_not_their_descendants():
     root = _page('<div class="article">', ARTICLE, "</div>",
                  '<div class="footer"><div class="copyright">版权所有：通渭县人民政府</div>'
@@ -564,8 +564,6 @@ def test_layout_utility_class_on_the_article_column_is_not_a_breadcrumb():
     assert "breadcrumb" not in counts
 
 
-@pytest.mark.xfail(strict=True, reason="reads_as_sentence counts any '；'/'。' followed by text as holding a sentence, so a "
-                   "footer whose fields are separated by '；' is guarded as prose and every footer rule skips it")
 @pytest.mark.parametrize(
     "line",
     [
