@@ -12,7 +12,7 @@ import click
 from .. import sources
 from ..errors import ScraperError
 from ..fetch import fetch_url
-from ..models import CleanConfig, Document, Fetched
+from ..models import CleanConfig, Decoded, Document, Fetched, PageRecord
 from ..pipeline import clean
 from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
 
@@ -53,10 +53,10 @@ def _fetch(arg: str, url: str | None) -> Fetched:
 
 def _save(db: str | None, fetched: Fetched, doc: Document) -> None:
     from ..store import Store  # imported here: most clean runs do not touch the store
-    from ..models import PageRecord
 
+    decoded = Decoded("", doc.encoding or "utf-8", doc.encoding_source or "default")
     with Store.open(resolve_db_path(db)) as store:
-        store.save(PageRecord.from_fetched(fetched, encoding=doc.encoding, encoding_source=doc.encoding_source, kind="article"), doc)
+        store.save(PageRecord.from_fetched(fetched, decoded, kind="article"), doc)
 
 
 @main.command("clean")
