@@ -1,0 +1,107 @@
+"""The schema, as an append-only list of migrations (see migrations.py).
+
+To change the schema, append one function:
+
+    @migration(4, "frontier: lease columns")
+    def _v4(conn, db):
+        conn.execute("ALTER TABLE frontier ADD COLUMN leased_until TEXT")
+
+Never edit a migration that has shipped: databases in the field already ran it.
+Tables are created with sqlite-utils' `create_table_sql` (executed inside the
+migration transaction); FTS5 tables and triggers are plain SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from .index import rebuild_search_index
+from .migrations import migration
+
+
+def _create(db: sqlite_utils.Database, conn: sqlite3.Connection, name: str, columns: dict, **kw) -> None:
+    conn.execute(db.create_table_sql(name, columns, **kw))
+
+
+@migration(1, "pages, documents, changes, runs")
+def _v1(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    _create(db, conn, "runs", {
+        "id": int, "kind": str, "started_at": str, "finished_at": str, "status": str, "config": str,
+        "fetched": int, "new": int, "changed": int, "unchanged": int, "failed": int,
+        "duplicates": int, "failed_by_reason": str,
+    }, pk="id", not_null=["kind", "started_at", "status"],
+        defaults={"status": "running", "fetched": 0, "new": 0, "changed": 0, "unchanged": 0,
+                  "failed": 0, "duplicates": 0, "failed_by_reason": "{}"})
+    _create(db, conn, "pages", {
+        "url": str, "site": str, "final_url": str, "status": int, "content_type": str, "etag": str,
+        "last_modified": str, "fetched_at": str, "encoding": str, "encoding_source": str,
+        "kind": str, "error": str, "run_id": int,
+        "body_hash": str, "body_size": int, "body_codec": str, "body": bytes,
+    }, pk="url", not_null=["site", "fetched_at"], foreign_keys=[("run_id", "runs", "id")])
+    # id is an explicit INTEGER PRIMARY KEY because the search index refers to it:
+    # an implicit rowid may be renumbered by VACUUM.
+    _create(db, conn, "documents", {
+        "id": int, "url": str, "site": str, "date": str, "lang": str, "title": str,
+        "source": str, "author": str, "editor": str, "site_name": str, "canonical_url": str,
+        "description": str, "encoding": str, "encoding_source": str, "text_hash": str,
+        "simhash": int, "duplicate_of": str, "near_duplicate_of": str, "extractor_version": str,
+        "first_seen": str, "last_seen": str, "last_changed": str, "text": str,
+    }, pk="id", not_null=["url", "site", "text", "text_hash", "first_seen", "last_seen", "last_changed"],
+        foreign_keys=[("url", "pages", "url")])
+    _create(db, conn, "changes", {
+        "id": int, "url": str, "kind": str, "changed_at": str, "old_hash": str, "new_hash": str,
+        "old_length": int, "new_length": int, "run_id": int,
+    }, pk="id", not_null=["url", "kind", "changed_at", "new_hash"],
+        foreign_keys=[("url", "pages", "url"), ("run_id", "runs", "id")])
+    for sql in (
+        "CREATE UNIQUE INDEX documents_url ON documents (url)",
+        "CREATE INDEX documents_site_date ON documents (site, date)",
+        "CREATE INDEX documents_text_hash ON documents (text_hash)",
+        "CREATE INDEX documents_last_changed ON documents (last_changed)",
+        "CREATE INDEX pages_site ON pages (site)",
+        "CREATE INDEX pages_errors ON pages (site) WHERE error IS NOT NULL",
+        "CREATE INDEX changes_changed_at ON changes (changed_at)",
+        "CREATE INDEX changes_url ON changes (url)",
+        "CREATE INDEX changes_run ON changes (run_id)",
+    ):
+        conn.execute(sql)
+
+
+@migration(2, "full-text search over documents (CJK bigrams)")
+def _v2(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # Contentless: the index holds tokens only; the text lives once, in documents.
+    # The store keeps it in sync from Python (index.py explains why). The
+    # guards call scraper_store_only(), which only scraper connections define, so a
+    # foreign tool's write to an indexed column fails instead of desynchronising it.
+    conn.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5("
+        "title, text, content='', tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)')")
+    # Bulk-load tuning (tests/benchmarks/bench_store.py): a 16 MB in-memory hash and
+    # merging 8 segments at a time cut FTS insert time by ~40% at 100k documents.
+    conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 16777216)")
+    conn.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 8)")
+    for sql in (
+        "CREATE TRIGGER documents_guard_insert BEFORE INSERT ON documents",
+        "CREATE TRIGGER documents_guard_delete BEFORE DELETE ON documents",
+        "CREATE TRIGGER documents_guard_update BEFORE UPDATE OF title, text ON documents",
+    ):
+        conn.execute(sql + " WHEN scraper_store_only() IS NULL "
+                     "BEGIN SELECT RAISE(ABORT, 'write documents through scraper.store.Store'); END")
+    rebuild_search_index(conn)  # index documents written before this version
+
+
+@migration(3, "crawl frontier")
+def _v3(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    _create(db, conn, "frontier", {
+        "url": str, "site": str, "depth": int, "kind": str, "priority": int, "state": str,
+        "discovered_from": str, "discovered_at": str, "next_fetch_at": str, "attempts": int,
+        "last_error": str, "run_id": int,
+    }, pk="url", not_null=["site", "state"],
+        defaults={"depth": 0, "priority": 0, "state": "queued", "attempts": 0},
+        foreign_keys=[("run_id", "runs", "id")])
+    conn.execute("CREATE INDEX frontier_state_next ON frontier (state, next_fetch_at)")
+    conn.execute("CREATE INDEX frontier_site_state ON frontier (site, state)")
