@@ -23,7 +23,7 @@ from .blocks import Block, split_blocks
 from .content import find_main_run
 from .dates import date_from_url, find_dates
 from .metadata import HeadMetadata, read_head
-from .models import CleanConfig
+from .models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
@@ -45,19 +45,20 @@ _DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六�
 
 @dataclass(frozen=True)
 class Extracted:
-    """What extraction found; the pipeline adds charset facts and builds the Document."""
+    """The document found (without charset facts, which the pipeline adds) and what was removed."""
 
-    text: str
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    author: str | None = None
-    editor: str | None = None
-    site_name: str | None = None
-    canonical_url: str | None = None
-    lang: str | None = None
-    description: str | None = None
+    document: Document
     removed: dict[str, int] = field(default_factory=dict)
+
+
+def _document(head: HeadMetadata, text: str, url: str | None, **fields) -> Document:
+    """A Document from the page's declared metadata, with `fields` found in the body winning."""
+    declared = dict(
+        url=url, title=head.title, date=head.date, source=head.source, author=head.author,
+        site_name=head.site_name, canonical_url=head.canonical_url, lang=head.lang,
+        description=head.description,
+    )
+    return Document(text=text, **{**declared, **fields})
 
 
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
@@ -211,20 +212,15 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     lines = _strip_title(lines, head.title)
     lines, line_counts = drop_noise_lines(lines)
     removed.update(line_counts)
-    text = "\n".join(normalize_lines(lines))
-    return Extracted(
-        text=text,
-        title=head.title,
+    document = _document(
+        head, "\n".join(normalize_lines(lines)), url,
         date=_choose_date(body_meta, head.date, url),
         source=body_meta.source or head.source,
         author=body_meta.author or _person(head.author),
         editor=body_meta.editor,
-        site_name=head.site_name,
-        canonical_url=head.canonical_url,
         lang=head.lang or "zh",
-        description=head.description,
-        removed=dict(removed),
     )
+    return Extracted(document, dict(removed))
 
 
 _TRAFILATURA_BLOCKS = frozenset(("p", "head", "item", "quote", "row", "list", "table", "div", "code", "graphic"))
@@ -291,18 +287,8 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
     lines = normalize_lines(trafilatura_lines(found.body))
     lines, line_counts = drop_noise_lines(lines)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
-    return Extracted(
-        text="\n".join(lines),
-        title=head.title,
-        date=head.date or date_from_url(url),
-        author=head.author,
-        source=head.source,
-        site_name=head.site_name,
-        canonical_url=head.canonical_url,
-        lang=head.lang,
-        description=head.description,
-        removed=dict(line_counts),
-    )
+    document = _document(head, "\n".join(lines), url, date=head.date or date_from_url(url))
+    return Extracted(document, dict(line_counts))
 
 
 def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:

@@ -6,6 +6,8 @@ Pure: no I/O and no changing globals; the same input gives the same output.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .charset import decode
 from .errors import EmptyInputError, InputTooLargeError, NoContentError
 from .extract import extract
@@ -50,22 +52,8 @@ def clean(
         html, encoding, encoding_source = source.lstrip("\ufeff"), None, "given"
     else:
         raise TypeError(f"clean() takes bytes or str, not {type(source).__name__}")
-    found = extract(html, url, config)
+    found = extract(html, url, config).document
     if not found.text.strip():
         where = f" at {url}" if url else ""
         raise NoContentError(f"no main content found{where}: the page holds no article text")
-    return Document(
-        url=url,
-        title=found.title,
-        text=found.text,
-        date=found.date,
-        source=found.source,
-        author=found.author,
-        editor=found.editor,
-        site_name=found.site_name,
-        lang=found.lang,
-        canonical_url=found.canonical_url,
-        description=found.description,
-        encoding=encoding,
-        encoding_source=encoding_source,
-    )
+    return replace(found, encoding=encoding, encoding_source=encoding_source)
