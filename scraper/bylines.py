@@ -54,7 +54,10 @@ _SLASH_AUTHOR_RE = re.compile(
     r"^(?:文|撰文|图文|文字)\s*[/|｜]\s*([^\s/|｜]{2,12}(?:\s+[^\s/|｜]{2,12}){0,3}?)"
     r"(?:\s+(?:图|圖|摄影|攝影|图片|圖片)\s*[/|｜]\s*[^\s/|｜]{2,12}(?:\s+[^\s/|｜]{2,12}){0,3})?$"
 )
-_REPORTER_LINE_RE = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*)$")
+_REPORTER_LINE_RE = re.compile(
+    r"^(?:本报|本网|本台)?(?:记者|通讯员)\s*([\u4e00-\u9fff·]{2,8}(?:\s+[\u4e00-\u9fff·]{2,4})*)"
+    r"(?:\s*(?:发自|报道)\S{0,6})?$"
+)
 _EN_BYLINE_RE = re.compile(
     r"^(?:Posted|Written|Published|Story|Words)?\s*[Bb][Yy]\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
     r"(?:,\s*[\w\s]{2,40}?)?(?:\s+(?:on|at|\||-|–|—)\s*(.{4,40}))?$"
@@ -63,6 +66,7 @@ _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
 # A value ends at a bar, a bracket or a space, except the space inside a Latin name ("China Daily").
 _VALUE_STOP_RE = re.compile(r"[|｜【\[]|\s{2,}|(?<![A-Za-z])\s|\s(?![A-Za-z])")
 _SENTENCE_PUNCT_RE = re.compile(r"[。？！?!；]")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")  # "http://biz.163.com 2005-04-25 来源：…"
 _LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
 
 
@@ -114,7 +118,7 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
             result.fields[name] = value
             result.chief_editor = result.chief_editor or (name == "editor" and label in _PREFERRED_EDITOR)
     result.dates.extend(find_dates(leftover))
-    rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", leftover))
+    rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", _URL_RE.sub("", leftover)))
     result.only_metadata = len(rest) <= 2
     return result
 

@@ -124,8 +124,12 @@ def _extend_head(blocks: list[Block], start: int) -> int:
     return start
 
 
+_TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
+
+
 def _is_title_line(line_key: str, title_key: str) -> bool:
-    """The title, or most of it (a title split over two lines, a truncated repeat)."""
+    """The title, or most of it (a title split over two lines, a truncated repeat, "主题：…")."""
+    line_key = _TITLE_LABEL_RE.sub("", line_key)
     if not line_key:
         return False
     if line_key == title_key:

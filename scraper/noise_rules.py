@@ -101,6 +101,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     # English: "Home" opening the line (or after "You are here:") and an arrow or a spaced slash;
     # prose has home-buyers, home/office and "work from home - a shift".
     LineRule("breadcrumb_path", _re(r"(首页|主页|首頁)\s*(>|＞|»|›|→|>>|/|-)\s*\S|(?:^|[:：]\s*)(?-i:Home|HOME)(?:\s*[>＞»›→]|\s+/)\s*\S"), 100),
+    LineRule("breadcrumb_arrows", _re(r"^[^。，,]{1,24}?\s*(→|»|＞|>|›)\s*[^。，,]{1,24}?\s*(→|»|＞|>|›)"), 120),
+    LineRule("forum_signature", _re(r"^本[贴帖]由.{1,20}于.{6,50}(发表|发布)[.。]?$"), 80, prose_guard=False),
     LineRule("page_tools", _re(rf"^{_SEP}(?:(?:{_TOOL_WORDS}){_SEP})+$"), 60),
     LineRule("page_tools_font", _re(r"字[体號号體]" + r"\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中"), 40),
     LineRule("share_to", _re(r"^分享(到|至)" + r"\s*[:：]?"), 40),

@@ -105,3 +105,20 @@ def _v3(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
         foreign_keys=[("run_id", "runs", "id")])
     conn.execute("CREATE INDEX frontier_state_next ON frontier (state, next_fetch_at)")
     conn.execute("CREATE INDEX frontier_site_state ON frontier (site, state)")
+
+
+@migration(4, "crawl runner: near-duplicate keys, frontier due index, run counters")
+def _v4(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # MinHash LSH band keys of each document (scraper.crawl.dedup.lsh_keys): documents
+    # sharing a key are near-duplicate candidates. No foreign key (Store.delete removes
+    # documents without knowing this table): a trigger drops the keys with the document.
+    conn.execute("CREATE TABLE doc_lsh (key INTEGER NOT NULL, doc_id INTEGER NOT NULL)")
+    conn.execute("CREATE INDEX doc_lsh_key ON doc_lsh (key)")
+    conn.execute("CREATE INDEX doc_lsh_doc ON doc_lsh (doc_id)")
+    conn.execute("CREATE TRIGGER documents_lsh_cleanup AFTER DELETE ON documents "
+                 "BEGIN DELETE FROM doc_lsh WHERE doc_id = old.id; END")
+    # Leasing takes a site's due URLs in next_fetch_at order; in_progress rows never qualify.
+    conn.execute("CREATE INDEX frontier_due ON frontier (site, next_fetch_at) WHERE state <> 'in_progress'")
+    conn.execute("ALTER TABLE runs ADD COLUMN near_duplicates INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE runs ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE runs ADD COLUMN skipped_by_reason TEXT NOT NULL DEFAULT '{}'")
