@@ -267,7 +267,7 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
     from .urls import host_allowed  # late: urls imports nothing from here, but keep config light
 
     for i, seed in enumerate(seeds):
-        if not host_allowed(urlsplit(seed).hostname or "", hosts):
+        if not host_allowed(urlsplit(seed).netloc, hosts):
             table.fail(f"seeds[{i}]", f"host of {seed!r} is not in allowed_hosts")
     return site
 

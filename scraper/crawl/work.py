@@ -1,0 +1,129 @@
+"""The CPU side of one page, run in a worker process: sniff, decode, parse once,
+classify, find links, and clean articles with `scraper.clean`.
+
+Why links are found here and not in the event-loop process: parsing, resolving and
+normalising ~100 links per page costs about as much CPU as fetching the page, and
+the main process is busy with HTTP and SQLite; here the work spreads over all cores
+and only a short list of frontier-ready URLs (normalised, in scope, not traps,
+deduplicated) crosses the process boundary. Everything is pure: bytes in, a
+`Processed` out; failures come back as (reason, message), never as exceptions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+
+from ..charset import decode
+from ..errors import (
+    EmptyInputError,
+    InputTooLargeError,
+    NoContentError,
+    NotHTMLError,
+    ScraperError,
+)
+from ..models import CleanConfig, Document
+from ..pipeline import clean
+from ..sniff import ensure_html
+from .classify import classify
+from .dedup import lsh_keys
+from .discover import feed_links, page_links
+from .urls import Scope, looks_like_page, normalize_url, trap_reason
+
+_CLEAN_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
+    (NotHTMLError, "not_html"),
+    (EmptyInputError, "empty"),
+    (InputTooLargeError, "too_large"),
+    (NoContentError, "no_content"),
+)
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """What a worker needs to know about the page's site (small, picklable)."""
+
+    scope: Scope
+    body_selector: str | None = None
+    max_links: int = 2000
+
+    @property
+    def clean_config(self) -> CleanConfig:
+        return CleanConfig(body_selector=self.body_selector)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A page after the CPU work. `error` = (reason, message) when it could not be used."""
+
+    kind: str | None = None
+    document: Document | None = None
+    encoding: str | None = None
+    encoding_source: str | None = None
+    links: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    traps: int = 0
+    lsh: tuple[int, ...] = ()
+    error: tuple[str, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def error_label(exc: BaseException) -> str:
+    """'no_content', 'not_html', ... for clean() failures; snake_case class name otherwise."""
+    for cls, label in _CLEAN_ERRORS:
+        if isinstance(exc, cls):
+            return label
+    if isinstance(exc, ScraperError):
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__.removesuffix("Error")).lower() or "error"
+    return "internal"
+
+
+def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[str, ...], int]:
+    """Followable links of a page as frontier keys, plus how many were trap-like."""
+    found: dict[str, None] = {}
+    traps = 0
+    for link in page_links(tree, page_url):
+        if link.nofollow or len(found) >= rules.max_links:
+            continue
+        try:
+            url = normalize_url(link.url)
+        except ValueError:
+            continue
+        if url in found or not looks_like_page(url) or url not in rules.scope:
+            continue
+        if trap_reason(url):
+            traps += 1
+            continue
+        found[url] = None
+    return tuple(found), traps
+
+
+def process_page(body: bytes, url: str, content_type: str | None, rules: SiteRules) -> Processed:
+    """Everything CPU-bound about one fetched page; never raises."""
+    try:
+        return _process(body, url, content_type, rules)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not end a crawl
+        return Processed(error=(error_label(exc), f"{type(exc).__name__}: {exc}"))
+
+
+def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) -> Processed:
+    try:
+        ensure_html(body, content_type)
+        decoded = decode(body, content_type)
+    except ScraperError as exc:
+        return Processed(error=(error_label(exc), str(exc)))
+    tree = lxml.html.document_fromstring(decoded.text or "<html></html>")
+    links, traps = frontier_links(tree, url, rules)
+    feeds = tuple(feed_links(tree, url))
+    kind = classify(url, tree)
+    facts = dict(kind=kind, encoding=decoded.encoding, encoding_source=decoded.encoding_source,
+                 links=links, feeds=feeds, traps=traps)
+    if kind != "article":
+        return Processed(**facts)
+    try:
+        doc = clean(body, url, content_type=content_type, config=rules.clean_config)
+    except ScraperError as exc:
+        return Processed(**facts, error=(error_label(exc), str(exc)))
+    return Processed(**facts, document=doc, lsh=lsh_keys(doc.text))
