@@ -16,12 +16,14 @@ from .dates import find_dates
 # label -> field. Longer labels first so 责任编辑 wins over 编辑.
 _LABELS: dict[str, str] = {}
 for _field, _words in {
-    "editor": "责任编辑 責任編輯 责编 責編 值班编辑 编辑 編輯 审核 審核 审校 校对 校對 终审 二审 初审",
-    "author": "作者 撰稿 撰文 记者 記者 文字 文 通讯员 通訊員 摄影 攝影 执笔 執筆",
-    "source": "信息来源 資訊來源 文章来源 文章來源 稿件来源 新闻来源 新聞來源 消息来源 資料來源 来源 來源 稿源 出处 出處 "
-              "發布單位 发布单位 發布機關 发布机构 發稿單位 来源单位 供稿",
+    "editor": "责任编辑 責任編輯 责编 責編 值班编辑 编辑 編輯",
+    "author": "作者 撰稿 撰文 撰写 采写 記者 记者 文字 文 通讯员 通訊員 执笔 執筆",
+    "source": "信息来源 資訊來源 文章来源 文章來源 稿件来源 新闻来源 新聞來源 消息来源 資料來源 来源于 来源 來源 稿源 出处 "
+              "出處 發布單位 发布单位 發布機關 发布机构 發稿單位 来源单位 供稿",
     "date": "发布时间 发布日期 發布日期 發布時間 發佈時間 發佈日期 发表时间 发表日期 發表時間 发文日期 成文日期 上传时间 "
-            "更新时间 更新日期 更新時間 資料更新時間 資料更新日期 時間 时间 日期 发布于 发表于",
+            "更新时间 更新日期 更新時間 最后更新 資料更新時間 資料更新日期 時間 时间 日期 发布于 发表于",
+    # credits that are metadata but none of our fields (a photographer is not the author)
+    "credit": "摄影 攝影 图片 圖片 审核 審核 审校 校对 校對 终审 二审 初审 监制 統籌 统筹 策划 制图 设计 视频 翻译 图",
     "counter": "浏览次数 阅读次数 点击数 点击次数 点击量 访问量 瀏覽次數 閱讀次數 點擊數 點擊 浏览 瀏覽 阅读 閱讀 点击 评论 評論 瀏覽人次 點閱 人气",
     "tool": "字体 字号 字體",
 }.items():
@@ -47,7 +49,12 @@ def _label_pattern(word: str) -> str:
 _LABEL_ALT = "|".join(_label_pattern(w) for w in sorted(_LABELS, key=len, reverse=True))
 # Labels need a colon; CMS templates often glue fields together ("09:30来源：县林草局作者："),
 # so no separator is required before a label.
-_LABEL_RE = re.compile(rf"(?:({_LABEL_ALT})\s*[:：]+|(?:^|(?<=[\s\d]))(发表于|发布于|更新于))\s*")
+# New-media templates also write "编辑|禤志杰", "编辑/苏芳", "摄影/张艳": a bar or slash after
+# a credit label, at the start of the line or after a space only ("附图/表" is not one).
+_SLASH_LABELS = "责任编辑|责编|編輯|编辑|校对|摄影|攝影|采写|执笔|撰文|作者|记者|審核|审核|监制|统筹|策划|制图|图片|图|文"
+_LABEL_RE = re.compile(
+    rf"(?:({_LABEL_ALT})\s*[:：]+|(?:^|(?<=[\s\d]))(发表于|发布于|更新于)|(?:^|(?<=\s))({_SLASH_LABELS})\s*[/|｜])\s*"
+)
 _PREFERRED_EDITOR = ("责任编辑", "責任編輯", "责编", "責編")
 # "文/张三", "文/张三 李四", "文/张三 图/李四" (the photographer's credit after the writer's)
 _SLASH_AUTHOR_RE = re.compile(
@@ -66,6 +73,8 @@ _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
 # A value ends at a bar, a bracket or a space, except the space inside a Latin name ("China Daily").
 _VALUE_STOP_RE = re.compile(r"[|｜【\[]|\s{2,}|(?<![A-Za-z])\s|\s(?![A-Za-z])")
 _SENTENCE_PUNCT_RE = re.compile(r"[。？！?!；]")
+_SUPPLIED_BY_RE = re.compile(r"^\s*(\S{2,30}?)\s*(?:供稿|供图|提供)\s*$")
+_REPORTER_PREFIX_RE = re.compile(r"^\S{0,8}?(?:记者|記者|通讯员|通訊員)\s+")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")  # "http://biz.163.com 2005-04-25 来源：…"
 _LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
 
@@ -102,22 +111,28 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
     result.labelled = True
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        label = m.group(1) or m.group(2)
+        label = m.group(1) or m.group(2) or m.group(3)
         name = "date" if m.group(2) else _label_field(label)
         raw = line[m.end() : end]
         if name == "date":
             result.dates.extend(find_dates(raw, roc=True))
             continue
-        if name in ("counter", "tool"):
+        if name in ("counter", "tool", "credit"):
             continue
         result.dates.extend(find_dates(raw))  # "来源：新华网 2021-10-22 09:12"
         value = _clean_value(raw, name)
+        if name == "author":
+            value = _REPORTER_PREFIX_RE.sub("", value)  # "南都记者 余毅菁" -> "余毅菁"
         if (name == "author" and len(value) > 30) or _SENTENCE_PUNCT_RE.search(value):
             return MetaLine()  # a sentence ("记者：具体有哪些措施？" in an interview), not a byline
         if value and (name not in result.fields or label in _PREFERRED_EDITOR):
             result.fields[name] = value
             result.chief_editor = result.chief_editor or (name == "editor" and label in _PREFERRED_EDITOR)
     result.dates.extend(find_dates(leftover))
+    m = _SUPPLIED_BY_RE.match(leftover)
+    if m:  # "医技药剂党支部供稿 摄影/张艳": the supplier is the source
+        result.fields.setdefault("source", m.group(1))
+        leftover = ""
     rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", _URL_RE.sub("", leftover)))
     result.only_metadata = len(rest) <= 2
     return result

@@ -16,6 +16,10 @@ from .errors import InputError
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# libxml2 stops at the first </html> and drops what follows; browsers ignore stray ones.
+# Server-side includes leave them mid-page (www.gov.cn's 公报 pages), so all go: the
+# parser closes the document itself.
+_END_TAGS_RE = re.compile(r"</(?:body|html)\s*>", re.I)
 # NUL and other C0 controls are rejected by lxml for str input and are never content.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Used only when the page is nested deeper than libxml2 allows (a hostile or broken
@@ -32,7 +36,7 @@ UNREADABLE_TAGS = (
 
 
 def _prepare(text: str) -> str:
-    text = _CONTROL_RE.sub("", text)
+    text = _END_TAGS_RE.sub("", _CONTROL_RE.sub("", text))
     if text.startswith("<?") or text.lstrip().startswith("<?xml"):
         text = _XML_DECL_RE.sub("", text, count=1)
     return text

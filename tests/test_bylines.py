@@ -15,12 +15,12 @@ from scraper.bylines import parse_meta_line
         ("发布时间：2022-03-15 09:30来源：县林草局作者：马晓东浏览次数：--",
          {"source": "县林草局", "author": "马晓东"}, ["2022-03-15"]),
         ("作者：张三 来源：人民日报", {"author": "张三", "source": "人民日报"}, []),
-        ("来源：中国政府网 作者：新华社记者 王希", {"source": "中国政府网", "author": "新华社记者 王希"}, []),
+        ("来源：中国政府网 作者：新华社记者 王希", {"source": "中国政府网", "author": "王希"}, []),
         ("时间：2020-01-31 来源：通渭县人民政府", {"source": "通渭县人民政府"}, ["2020-01-31"]),
         ("发布时间：2020年1月31日 来源：本站", {"source": "本站"}, ["2020-01-31"]),
         ("信息来源：通渭县委组织部", {"source": "通渭县委组织部"}, []),
         ("作者：张三、李四", {"author": "张三、李四"}, []),
-        ("摄影：王五", {"author": "王五"}, []),
+        ("摄影：王五", {}, []),  # a photographer's credit is metadata, but not the author
         ("点击数：356 更新时间：2020-01-31", {}, ["2020-01-31"]),
         ("日期：2020-02-05 浏览次数：100", {}, ["2020-02-05"]),
         ("发布时间：２０２０年１月３１日", {}, ["2020-01-31"]),
@@ -61,7 +61,6 @@ def test_label_alone_is_metadata_without_value():
         ("（责任编辑：李四）", "李四", True),
         ("【编辑:刘欢】", "刘欢", False),
         ("责编：王五", "王五", True),
-        ("審核：趙六", "趙六", False),
         ("責任編輯：陳小明", "陳小明", True),
     ],
 )
@@ -183,3 +182,25 @@ def test_bare_date_line_is_metadata(line, date):
 def test_dateline_with_text_is_not_a_date_line():
     meta = parse_meta_line("2020年1月31日，通渭县召开疫情防控工作会议。")
     assert not meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("編輯|禤志杰", {"editor": "禤志杰"}),
+        ("责编|陈梦莹", {"editor": "陈梦莹"}),
+        ("校对|黄慧敏", {}),
+        ("審核：趙六", {}),
+        ("医技药剂党支部、药剂科供稿  摄影/张艳  编辑/苏芳", {"source": "医技药剂党支部、药剂科", "editor": "苏芳"}),
+        ("采写：南都记者 余毅菁 向雪妮", {"author": "余毅菁 向雪妮"}),
+        ("来源于：东区办事处", {"source": "东区办事处"}),
+    ],
+)
+def test_new_media_credit_lines(line, fields):
+    meta = parse_meta_line(line)
+    assert meta.fields == fields
+    assert meta.only_metadata
+
+
+def test_slash_label_needs_a_line_start_or_space():
+    assert not parse_meta_line("附图/表格见下文，请各单位对照填写。").only_metadata
