@@ -9,7 +9,7 @@ import pytest
 from scraper.crawl.config import CrawlConfig, load_config, parse_duration, parse_size
 from scraper.errors import ConfigError
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "scraper" / "crawl" / "example_sites.toml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sites.example.toml"
 
 GOOD = """
 [crawl]

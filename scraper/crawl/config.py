@@ -4,7 +4,7 @@ Every problem becomes one `ConfigError` naming the file, the key path and what i
 wrong, e.g. "sites.toml: sites[2].include[0]: bad regular expression '(': missing ),
 unterminated subpattern at position 0". The checker is hand-written (a few typed
 getters) instead of a schema library: it adds no dependency and gives exactly
-these messages. See example_sites.toml for every key, documented.
+these messages. See fixtures/sites.example.toml for every key, documented.
 """
 
 from __future__ import annotations
