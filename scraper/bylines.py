@@ -162,3 +162,27 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
             result.dates = dates
             result.only_metadata = True
     return result
+
+
+_ORG_SUFFIX_RE = re.compile(
+    r"(政府|局|处|處|委|办|辦|部|中心|院|厅|廳|站|所|会|會|社|台|网|網|报|報|公司|集团|集團|大学|大學|学校|協會|协会)$"
+)
+_CMS_ID_SUFFIX_RE = re.compile(r"[_\-][A-Za-z]{0,4}\d{2,}$")  # 网易's "李曦_NN2587"
+_PLACEHOLDERS = frozenset("系统管理员 管理员 超级管理员 admin administrator 匿名 佚名 网易 新浪 搜狐 腾讯 编辑部 本站 本网".split())
+
+
+def person_name(value: str | None, *, others: tuple[str | None, ...] = ()) -> str | None:
+    """A person's name from an author/editor field, or None for what CMSs put there instead.
+
+    Meta tags and templates fill these fields with the site name (网易), the office
+    (彰化縣政府民政處, a source), a numeric user id, an email, or a placeholder
+    (系统管理员, "name, email@gmail.com"); none of those is a person.
+    """
+    if not value:
+        return None
+    value = _CMS_ID_SUFFIX_RE.sub("", value.strip())
+    if (not value or value.lower() in _PLACEHOLDERS or value in others or len(value) > 40
+            or any(ch.isdigit() for ch in value) or "@" in value or "://" in value
+            or _ORG_SUFFIX_RE.search(value)):
+        return None
+    return value

@@ -20,6 +20,7 @@ from cssselect import SelectorError
 from . import dom
 from .errors import ConfigError
 from .blocks import Block, split_blocks
+from .bylines import person_name
 from .content import find_main_run
 from .dates import date_from_url, find_dates
 from .metadata import HeadMetadata, read_head
@@ -156,7 +157,6 @@ def _strip_title(lines: list[str], title: str | None) -> list[str]:
 
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4")
-_ORG_SUFFIX_RE = re.compile(r"(政府|局|处|處|委|办|辦|部|中心|院|厅|廳|站|所|会|會|社|台|网|網|报|報|中心|公司|集团|大学|学校|协会)$")
 
 
 def _heading_above(blocks: list[Block], start: int) -> str | None:
@@ -165,13 +165,6 @@ def _heading_above(blocks: list[Block], start: int) -> str | None:
         if block.tag in _HEADING_TAGS and 4 <= block.chars <= 120 and block.link_ratio < 0.5:
             return block.text
     return None
-
-
-def _person(name: str | None) -> str | None:
-    """Meta author tags on Chinese sites often name the publishing office; that is a source."""
-    if name and _ORG_SUFFIX_RE.search(name):
-        return None
-    return name
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -220,8 +213,8 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
         head, "\n".join(normalize_lines(lines)), url,
         date=_choose_date(body_meta, head.date, url),
         source=body_meta.source or head.source,
-        author=body_meta.author or _person(head.author),
-        editor=body_meta.editor,
+        author=person_name(body_meta.author) or person_name(head.author, others=(head.site_name, head.source)),
+        editor=person_name(body_meta.editor),
         lang=head.lang or "zh",
     )
     return Extracted(document, dict(removed))
@@ -291,7 +284,10 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
     lines = normalize_lines(trafilatura_lines(found.body))
     lines, line_counts = drop_noise_lines(lines)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
-    document = _document(head, "\n".join(lines), url, date=head.date or date_from_url(url))
+    document = _document(
+        head, "\n".join(lines), url, date=head.date or date_from_url(url),
+        author=person_name(head.author, others=(head.site_name, head.source)),
+    )
     return Extracted(document, dict(line_counts))
 
 

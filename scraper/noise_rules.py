@@ -124,11 +124,23 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("comment_widget", _re(r"文明上网|理性发言|请先登录|登录后(发表|评论)|发表评论|网友评论|新闻评论|我要评论|查看评论|条评论|评论\s*[(（]\d+|加载更多|查看更多|点击加载|展开全文|阅读全文|发表留言"), 40),
     # Chinese list items cut short; an English line ending in "..." is prose unless it is one word ("Loading...").
     LineRule("teaser", _re(r"^(?:(?=.*[\u3400-\u9fff]).*\S|\S+)(\.\.\.|\.\.\.\s*[\]】)）])$"), 200, prose_guard=False),
+    # a teaser cut with one ellipsis character ("…因参…"); prose ends with a double "……"
+    LineRule("teaser_ellipsis", _re(r"^(?=.*[\u3400-\u9fff]).*[^…]…$"), 100, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
     LineRule("cookie_notice", _re(r"(本网站|本網站|本站|我们|我們)\S{0,4}(使用|采用|啟用|启用)\s*\S{0,20}?cookies?|(接受|同意)(全部|所有)?\s*cookies?|"
         r"\b(we|this\s+(web)?site|our\s+(web)?site)\s+(use|uses|set|sets)\s+(\S+\s+){0,2}cookies|accept\s+(all\s+|additional\s+)?cookies|"
         r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
+    LineRule("app_promo", _re(r"(下载|打开).{0,12}(客户端|APP)|更多.{0,12}请.{0,4}下载|(扫描|扫码|长按).{0,12}(二维码|关注)|"
+                              r"关注.{0,12}(公众号|官方微信|官方微博|视频号)|点.?在看|看都看完了"), 80),
+    LineRule("tip_line", _re(r"^[【\[（(]?\S{0,8}(报料|爆料|新闻线索)(热线|电话|邮箱|微信)?\s*[:：]"), 80, prose_guard=False),
+    LineRule("reprint_notice", _re(r"未经(授权|许可|允许).{0,8}(不得|禁止)(转载|使用)|转载请注明|本文(来自|来源于).{0,20}(请下载|APP|客户端)"), 120),
+    LineRule("original_title", _re(r"^[（(【\[]?\s*(本文)?原(标题|題|題目|题目|题)(为|為)?\s*[:：《“\"]"), 150, prose_guard=False),
+    LineRule("photo_credit", _re(r"^[▲△■●]?\s*[（(]?[^。，,]{0,30}?(摄|攝|供图|供圖|/图|／图)\s*[）)]?$|^[（(]?(资料图|资料图片|资料照片|点击(看|查看)?(清晰)?大图)[）)]?$|图片(均)?(来自|来源于|源自)网络"), 40),
+    LineRule("comment_count", _re(r"^\d+\s*(条)?评论(\s*收藏)?$|正文已结束"), 40),
+    LineRule("bare_number", _re(r"^\d{1,4}$"), 4),
+    LineRule("tag_label", _re(r"^[【\[]?(标签|关键词|关键字|主题词|Tags?|標籤|關鍵詞)[】\]]?$"), 6),
+    LineRule("replacement_chars", _re(r"^[\ufffd\s?？]+$"), 200),
     LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),
     LineRule("css_leftover", _re(r"^[\w#.\-]*\d+(?:px|pt|em|rem)\b[\w#.\-:;,\s]*$"), 40),
     LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
@@ -145,5 +157,7 @@ CUT_RULES: tuple[CutRule, ...] = (
     CutRule("comments", _re(
         r"^(网友评论|新闻评论|发表评论|我要评论|评论区|全部评论|最新评论|热门评论|精彩评论|用户评论|留言板|网友留言|"
         r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))(?!.*[。！？][”’」』]?\s*$)")),
+    CutRule("disclaimer", _re(r"^[【\[]?\s*(特别声明|免责声明|郑重声明|版权声明|声明|Notice)\s*[】\]]?\s*[:：]"), 300),
+    CutRule("footer", _re(r"^(版权所有|版權所有|Copyright|©)|ICP\s*(备|證|证)\s*[\d号字第]|公网安备"), 120),
     CutRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一則|下一則)(?!.*。\s*$)"), 120),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.bylines import parse_meta_line
+from scraper.bylines import parse_meta_line, person_name
 
 
 @pytest.mark.parametrize(
@@ -204,3 +204,29 @@ def test_new_media_credit_lines(line, fields):
 
 def test_slash_label_needs_a_line_start_or_space():
     assert not parse_meta_line("附图/表格见下文，请各单位对照填写。").only_metadata
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("张三", "张三"),
+        ("余毅菁 向雪妮", "余毅菁 向雪妮"),
+        ("Jane Doe", "Jane Doe"),
+        ("李曦_NN2587", "李曦"),
+        ("104363", None),
+        ("name, email@gmail.com", None),
+        ("系统管理员", None),
+        ("网易", None),
+        ("彰化縣政府民政處", None),
+        ("通渭县委组织部", None),
+        ("https://www.facebook.com/rfi", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_person_name_rejects_what_cms_templates_put_in_author_fields(value, name):
+    assert person_name(value) == name
+
+
+def test_person_name_rejects_the_site_name():
+    assert person_name("参考消息", others=("新浪网", "参考消息")) is None
