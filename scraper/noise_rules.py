@@ -138,7 +138,6 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("original_title", _re(r"^[（(【\[]?\s*(本文)?原(标题|題|題目|题目|题)(为|為)?\s*[:：《“\"]"), 150, prose_guard=False),
     LineRule("photo_credit", _re(r"^[▲△■●]?\s*[（(]?[^。，,]{0,30}?(摄|攝|供图|供圖|/图|／图)\s*[）)]?$|^[（(]?(资料图|资料图片|资料照片|点击(看|查看)?(清晰)?大图)[）)]?$|图片(均)?(来自|来源于|源自)网络"), 40),
     LineRule("comment_count", _re(r"^\d+\s*(条)?评论(\s*收藏)?$|正文已结束"), 40),
-    LineRule("bare_number", _re(r"^\d{1,4}$"), 4),
     LineRule("tag_label", _re(r"^[【\[]?(标签|关键词|关键字|主题词|Tags?|標籤|關鍵詞)[】\]]?$"), 6),
     LineRule("replacement_chars", _re(r"^[\ufffd\s?？]+$"), 200),
     LineRule("carousel_caption", _re(r"^(首页轮换图|轮换图|轮播图|焦点图|首页焦点图)\d*$"), 20),

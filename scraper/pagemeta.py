@@ -63,10 +63,12 @@ def _title_index(blocks: list[Block], start: int, title: str | None) -> int | No
 def _read_head(blocks: list[Block], start: int, end: int, title: str | None, meta: BodyMetadata) -> None:
     title_at = _title_index(blocks, start, title)
     first = title_at if title_at is not None else max(0, start - 4)
-    for block in blocks[first : min(start + _HEAD_INTO_BODY, end - 1)]:
+    for block in blocks[first : min(start + _HEAD_INTO_BODY, end + 1)]:
         line = parse_meta_line(block.text)
         if not line.only_metadata and not line.fields:
             continue
+        if block.index >= end - 1 and not line.labelled:
+            continue  # a bare date closing a short notice is its 落款, read by _read_tail
         if line.only_metadata:
             meta.meta_indexes.add(block.index)
         meta.take(line)
