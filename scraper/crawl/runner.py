@@ -29,6 +29,7 @@ from .frontier import Frontier, FrontierItem
 from .listings import Lister
 from .pool import WorkerPool
 from .progress import NullProgress, Progress, Snapshot
+from .retry import RetryPolicy
 from .summary import RunSummary, load_summary
 from .urls import Scope, host_allowed, normalize_url
 from .work import Processed, SiteRules, process_page
@@ -247,12 +248,13 @@ class CrawlRun:
 
 async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | None = None,
                       workers: int | None = None, max_pages: int | None = None,
-                      progress: Progress | None = None, stop: asyncio.Event | None = None) -> RunSummary:
+                      progress: Progress | None = None, stop: asyncio.Event | None = None,
+                      retry: RetryPolicy | None = None) -> RunSummary:
     """One crawl run inside a running event loop; see `run_crawl`."""
     if max_pages is not None:
         config = replace(config, sites=tuple(replace(s, max_pages=max_pages) for s in config.sites))
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(limits=config.limits, politeness=config.politeness)
+    fetcher = fetcher or Fetcher(limits=config.limits, politeness=config.politeness, retry=retry or RetryPolicy())
     try:
         with WorkerPool(workers) as pool:
             run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event())
@@ -268,7 +270,10 @@ def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     Options: fetcher (a `Fetcher`, e.g. around a mock transport), workers (cleaning
     processes; default: one per core, 0 = clean in this process), max_pages (per
     site, overrides the config), progress (a `progress.Progress`), stop (an
-    asyncio.Event that ends the run cleanly). The caller holds the `RunLock`.
+    asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default
+    fetcher). The caller holds the `RunLock` (`crawl_locked` takes it for you).
+    With workers > 0, call it under `if __name__ == "__main__":` in a script, as
+    multiprocessing requires.
     """
     return asyncio.run(crawl_async(config, store, **options))
 
