@@ -23,7 +23,8 @@ from .blocks import Block, split_blocks
 from .bylines import person_name
 from .content import find_main_run
 from .dates import date_from_url, find_dates
-from .metadata import HeadMetadata, read_head
+from .bylines import parse_meta_line
+from .metadata import TITLE_CLASS_RE, HeadMetadata, read_head
 from .models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
@@ -156,15 +157,57 @@ def _strip_title(lines: list[str], title: str | None) -> list[str]:
     return [line for line in lines if paragraph_key(line) != key]
 
 
-_HEADING_TAGS = ("h1", "h2", "h3", "h4")
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_TITLE_WINDOW = 8
+_COLUMN_NAME_MAX_CHARS = 8
+
+
+def _looks_like_heading(block: Block) -> bool:
+    if not 6 <= block.chars <= 120 or block.link_ratio >= 0.5:
+        return False
+    if block.tag in _HEADING_TAGS:
+        return True
+    owner, parent = block.owner, block.owner.getparent()
+    return any(
+        el is not None and TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        for el in (owner, parent)
+    )
 
 
 def _heading_above(blocks: list[Block], start: int) -> str | None:
-    """The heading that opens the article when <title> only names the site."""
-    for block in blocks[max(0, start - 3) : start + 2]:
-        if block.tag in _HEADING_TAGS and 4 <= block.chars <= 120 and block.link_ratio < 0.5:
+    """The heading nearest above the body (past the 来源/时间 line), else one opening it."""
+    above = blocks[max(0, start - _TITLE_WINDOW) : start]
+    for block in [*reversed(above), *blocks[start : start + 2]]:
+        if parse_meta_line(block.text).only_metadata or match_line_rule(block.text):
+            continue
+        if _looks_like_heading(block):
             return block.text
     return None
+
+
+def _choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | None:
+    """The page's declared title, unless the heading right above the body says otherwise.
+
+    An ArticleTitle meta tag is trusted. Otherwise the heading nearest above the body
+    wins when the declared title is a guess from <title>, is not shown near the body,
+    or is as short as a column name ("新闻动态" matched <title> first).
+    """
+    if head.title_from == "meta":
+        return head.title
+    near = _heading_above(blocks, start)
+    if not near or near == head.title:
+        return head.title
+    if head.title_from == "guess" or not _shown_near(blocks, start, head.title):
+        return near
+    if len(head.title or "") <= _COLUMN_NAME_MAX_CHARS < len(near):
+        return near  # the declared "title" is a column name (新闻动态) shown above the article
+    return head.title
+
+
+def _shown_near(blocks: list[Block], start: int, title: str | None) -> bool:
+    key = paragraph_key(title or "")
+    window = blocks[max(0, start - _TITLE_WINDOW) : start + 2]
+    return bool(key) and any(_is_title_line(paragraph_key(b.text), key) for b in window)
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -199,8 +242,8 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     if cut_rule:
         removed[cut_rule] += end + 1 - (start + cut)
         end = start + cut - 1
-    if not head.title_certain and end >= start:
-        head = replace(head, title=_heading_above(blocks, start) or head.title)
+    if end >= start:
+        head = replace(head, title=_choose_title(head, blocks, start))
     body_meta: BodyMetadata = read_body_metadata(blocks, start, end, head.title)
     lines = [
         b.text for b in blocks[start : end + 1]

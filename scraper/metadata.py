@@ -15,7 +15,7 @@ import lxml.html
 from .dates import parse_date
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |—|－|-{2,}|::|：：| » )\s*")
-_TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
+TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
 _SPACES_RE = re.compile(r"\s+")
 
 _META_TITLE = ("articletitle", "og:title", "twitter:title", "title", "dc.title", "headline")
@@ -33,7 +33,9 @@ _META_SITE = ("og:site_name", "sitename", "application-name", "site_name", "twit
 @dataclass(frozen=True)
 class HeadMetadata:
     title: str | None = None
-    title_certain: bool = False  # False: guessed from <title>; a heading above the body may be better
+    # where the title came from: "meta" (ArticleTitle), "heading" (a heading <title> starts
+    # with), "og", "h1", or "guess" (<title> split); the heading just above the body may be better
+    title_from: str = "guess"
     title_element: str | None = None  # raw <title>, used to recognise the title in the body
     date: str | None = None
     source: str | None = None
@@ -131,7 +133,7 @@ def _in_logo(el: lxml.html.HtmlElement) -> bool:
 def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
     candidates = []
     for el in root.iter("h1", "h2", "h3", "td", "div", "p", "span", "strong", "font"):
-        if el.tag in ("h1", "h2", "h3") or _TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+        if el.tag in ("h1", "h2", "h3") or TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             text = _squash(el.text_content())
             if 4 <= len(text) <= 120 and not _in_logo(el):
                 candidates.append(text)
@@ -144,8 +146,8 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> tuple[str | None, bool]:
-    """The article title and whether it is certain (a heading or meta tag, not <title> guessing).
+def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> tuple[str | None, str]:
+    """The article title and where it came from: "meta", "heading", "og", "h1" or "guess".
 
     ArticleTitle (the Chinese government CMS tag) first, then a heading that the
     <title> element starts with, then og:title, then the page's only <h1>; failing
@@ -153,26 +155,26 @@ def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: st
     extractor may prefer the heading just above the body.
     """
     if tags.get("articletitle"):
-        return tags["articletitle"], True
+        return tags["articletitle"], "meta"
     head_key = _key(title_el)
     for text in _heading_candidates(root):
         key = _key(text)
         if len(key) >= 4 and head_key and (head_key.startswith(key) or key.startswith(head_key)):
-            return text, True
+            return text, "heading"
     og = tags.get("og:title") or tags.get("twitter:title")
     if og:
         og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
-        return (og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og), True
+        return (og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og), "og"
     h1s = [_squash(h.text_content()) for h in root.iter("h1") if not _in_logo(h)]
     h1s = [h for h in h1s if 4 <= len(h) <= 120]
     if len(h1s) == 1:
-        return h1s[0], True
+        return h1s[0], "h1"
     parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
     if len(parts) <= 1:  # <title> names only the site: the first title-like heading is a better guess
         candidates = _heading_candidates(root)
         if candidates:
-            return candidates[0], False
-    return (parts[0] if parts else (title_el or None)), False
+            return candidates[0], "guess"
+    return (parts[0] if parts else (title_el or None)), "guess"
 
 
 def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
@@ -190,6 +192,26 @@ def _canonical(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     return tags.get("og:url")
 
 
+_SOURCE_ATTR_RE = re.compile(r"(?:^|[\s_\-])(?:source|laiyuan|ly|media-?name|source-?name)(?:$|[\s_\-])", re.I)
+_SOURCE_LABEL_RE = re.compile(r"^(?:来源|來源|来源于|信息来源|稿源|出处|source)\s*[:：]?\s*", re.I)
+_SOURCE_MAX_CHARS = 30
+
+
+def source_from_markup(root: lxml.html.HtmlElement) -> str | None:
+    """来源 marked up by class or id (<em id="source">新华网</em>, <a class="source">).
+
+    Only short texts that are not dates count; the first such element wins.
+    """
+    for el in root.iter("span", "em", "a", "div", "p", "font", "strong", "i", "b", "li"):
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(attrs) < 2 or not _SOURCE_ATTR_RE.search(attrs):
+            continue
+        text = _SOURCE_LABEL_RE.sub("", _squash(el.text_content()))
+        if 2 <= len(text) <= _SOURCE_MAX_CHARS and not parse_date(text) and not any(c in text for c in ":：|"):
+            return text
+    return None
+
+
 def _plain_name(value: str | None) -> str | None:
     """Meta author tags sometimes hold a profile URL; that is not a name."""
     if not value or "://" in value or value.startswith("@") or len(value) > 80:
@@ -202,7 +224,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
     tags = meta_tags(root)
     title_node = root.find(".//title")
     title_el = _squash(title_node.text_content()) if title_node is not None else ""
-    title, certain = choose_title(root, tags, title_el)
+    title, title_from = choose_title(root, tags, title_el)
     date = None
     for key in _META_DATE:
         if tags.get(key):
@@ -212,10 +234,10 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
     linked = read_linked_data(root)
     return HeadMetadata(
         title=title,
-        title_certain=certain,
+        title_from=title_from,
         title_element=title_el or None,
         date=date or linked.date,
-        source=_first(tags, _META_SOURCE) or linked.source,
+        source=_first(tags, _META_SOURCE) or linked.source or source_from_markup(root),
         author=_plain_name(_first(tags, _META_AUTHOR)) or linked.author,
         site_name=_first(tags, _META_SITE),
         canonical_url=_canonical(root, tags),

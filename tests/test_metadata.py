@@ -22,14 +22,14 @@ def test_article_title_meta_beats_title_element_with_site_suffix():
                  f'<div class="logo"><h1>{SITE}</h1></div>')
     head = read_head(root)
     assert head.title == TITLE
-    assert head.title_certain
+    assert head.title_from != "guess"
     assert head.title_element == f"{TITLE}_{SITE}"
 
 
 def test_heading_that_title_element_starts_with():
     root = _root(f"<title>{TITLE}_{SITE}</title>",
                  f'<div class="logo">{SITE}</div><div class="nav"><a href="/">首页</a></div><div class="title">{TITLE}</div>')
-    assert choose_title(root, meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, True)
+    assert choose_title(root, meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, "heading")
 
 
 def test_heading_is_preferred_to_a_truncated_title_element():
@@ -43,7 +43,7 @@ def test_og_title_without_site_suffix():
     root = _root('<title>首页</title><meta property="og:title" content="Storm batters coast as thousands lose power | The Example Times">')
     head = read_head(root)
     assert head.title == "Storm batters coast as thousands lose power"
-    assert head.title_certain
+    assert head.title_from != "guess"
 
 
 def test_single_h1():
@@ -54,7 +54,7 @@ def test_single_h1():
 def test_title_element_alone_is_an_uncertain_guess():
     head = read_head(_root(f"<title>{TITLE}_{SITE}</title>"))
     assert head.title == TITLE
-    assert not head.title_certain
+    assert head.title_from == "guess"
 
 
 def test_english_title_suffix_with_dash():
