@@ -215,15 +215,15 @@ def _swapped(a: str, b: str) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
-def _choose_date(body: BodyMetadata, head_date: str | None, url: str | None) -> str | None:
+def _choose_date(body: BodyMetadata, head: HeadMetadata, url: str | None) -> str | None:
     """A labelled line in the page beats meta tags, which beat unlabelled dates and the URL.
 
     When the labelled line and the meta tag differ only by day/month order, the line
     was written day-first (06/02/2022) and the machine-readable meta tag is right.
     """
-    if body.date and head_date and _swapped(body.date, head_date):
-        return head_date
-    return body.date or head_date or body.loose_date or date_from_url(url) or body.tail_date
+    if body.date and head.date and _swapped(body.date, head.date):
+        return head.date
+    return body.date or head.date or body.loose_date or head.markup_date or date_from_url(url) or body.tail_date
 
 
 def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
@@ -254,7 +254,7 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     removed.update(line_counts)
     document = _document(
         head, "\n".join(normalize_lines(lines)), url,
-        date=_choose_date(body_meta, head.date, url),
+        date=_choose_date(body_meta, head, url),
         source=body_meta.source or head.source,
         author=person_name(body_meta.author) or person_name(head.author, others=(head.site_name, head.source)),
         editor=person_name(body_meta.editor),
@@ -328,7 +328,7 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
     lines, line_counts = drop_noise_lines(lines)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
     document = _document(
-        head, "\n".join(lines), url, date=head.date or date_from_url(url),
+        head, "\n".join(lines), url, date=head.date or head.markup_date or date_from_url(url),
         author=person_name(head.author, others=(head.site_name, head.source)),
     )
     return Extracted(document, dict(line_counts))

@@ -38,6 +38,7 @@ class HeadMetadata:
     title_from: str = "guess"
     title_element: str | None = None  # raw <title>, used to recognise the title in the body
     date: str | None = None
+    markup_date: str | None = None  # from <time> or class="time": weaker than a labelled line
     source: str | None = None
     author: str | None = None
     site_name: str | None = None
@@ -212,6 +213,31 @@ def source_from_markup(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+_DATE_ATTR_RE = re.compile(
+    r"(?:^|[\s_\-])(?:time|date|pubtime|pubdate|publish\w*|post-?date|post-?time|fbsj|sj|rq|ptime)(?:$|[\s_\-])", re.I
+)
+_DATE_MAX_CHARS = 40
+
+
+def date_from_markup(root: lxml.html.HtmlElement) -> str | None:
+    """A publication date marked up by class or id (<p class="time">), outside lists and links.
+
+    Lists of other articles carry their own span.date in every item: those are skipped.
+    """
+    for el in root.iter("time", "p", "span", "div", "em", "font", "td", "h6", "small"):
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag != "time" and (len(attrs) < 2 or not _DATE_ATTR_RE.search(attrs)):
+            continue
+        if any(a.tag in ("li", "a", "dd") for a in el.iterancestors()):
+            continue
+        text = el.get("datetime") or _squash(el.text_content())
+        if len(text) <= _DATE_MAX_CHARS:
+            date = parse_date(text)
+            if date:
+                return date
+    return None
+
+
 def _plain_name(value: str | None) -> str | None:
     """Meta author tags sometimes hold a profile URL; that is not a name."""
     if not value or "://" in value or value.startswith("@") or len(value) > 80:
@@ -237,6 +263,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
         title_from=title_from,
         title_element=title_el or None,
         date=date or linked.date,
+        markup_date=date_from_markup(root),
         source=_first(tags, _META_SOURCE) or linked.source or source_from_markup(root),
         author=_plain_name(_first(tags, _META_AUTHOR)) or linked.author,
         site_name=_first(tags, _META_SITE),

@@ -105,3 +105,15 @@ def test_new_media_credit_line_gives_editor_and_leaves_the_body():
     doc = scraper.clean(html)
     assert doc.text.split("\n") == BODY
     assert doc.editor == "苏芳"
+
+
+def test_date_marked_up_inside_a_share_box_is_kept():
+    html = page(
+        "<title>京沪高速部分路段封闭施工_无锡交警</title>",
+        '<div class="article_title"><h2>京沪高速部分路段封闭施工</h2>'
+        '<div class="share_box"><p class="time"><span>2019-05-17</span> · <span>苏皖城市报道</span></p>'
+        '<div class="share">分享至好友和朋友圈</div></div></div>'
+        '<ul class="list"><li><span class="date">2019-05-16</span><a href="/1">其他新闻</a></li></ul>'
+        f'<div class="article_content">{paragraphs(BODY)}</div>',
+    )
+    assert scraper.clean(html).date == "2019-05-17"
