@@ -39,6 +39,10 @@ _EN_DMY_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan|Feb|Mar|Apr|May|Jun
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
 
 
+# "今天是2024年1月1日 星期一": the header's date widget shows today, not the article's date.
+TODAY_RE = re.compile(r"今天|今日|星期|礼拜|周[一二三四五六日天]|天气")
+
+
 def make_date(year: int, month: int, day: int) -> str | None:
     """ISO string for a real calendar date in a plausible range, else None."""
     if not MIN_YEAR <= year <= MAX_YEAR:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from .dates import parse_date
+from .dates import TODAY_RE, parse_date
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |—|－|-{2,}|::|：：| » )\s*")
 TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
@@ -231,7 +231,7 @@ def date_from_markup(root: lxml.html.HtmlElement) -> str | None:
         if any(a.tag in ("li", "a", "dd") for a in el.iterancestors()):
             continue
         text = el.get("datetime") or _squash(el.text_content())
-        if len(text) <= _DATE_MAX_CHARS:
+        if len(text) <= _DATE_MAX_CHARS and not TODAY_RE.search(text):
             date = parse_date(text)
             if date:
                 return date

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .blocks import Block
 from .bylines import MetaLine, parse_meta_line
-from .dates import find_dates
+from .dates import TODAY_RE, find_dates
 from .normalize import paragraph_key
 
 _BEFORE = 40  # how far above the body to look for the title, then metadata lines below it
@@ -104,8 +104,8 @@ def _loose_date(blocks: list[Block], start: int, end: int) -> str | None:
     window = blocks[max(0, start - _LOOSE_BEFORE) : min(len(blocks), end + _LOOSE_AFTER)]
     for block in window:
         inside = start <= block.index <= end
-        if block.chars > _LOOSE_MAX_CHARS or block.link_ratio > 0.5:
-            continue
+        if block.chars > _LOOSE_MAX_CHARS or block.link_ratio > 0.5 or TODAY_RE.search(block.text):
+            continue  # long prose, link lists, and the header's "今天是…星期一" widget
         timed = bool(_TIME_RE.search(block.text))
         worded = bool(_PUBLISH_WORD_RE.search(block.text))
         if inside and start + 2 < block.index < end - 3 and not (timed and worded):

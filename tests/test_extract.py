@@ -113,7 +113,10 @@ def test_date_marked_up_inside_a_share_box_is_kept():
         '<div class="article_title"><h2>京沪高速部分路段封闭施工</h2>'
         '<div class="share_box"><p class="time"><span>2019-05-17</span> · <span>苏皖城市报道</span></p>'
         '<div class="share">分享至好友和朋友圈</div></div></div>'
-        '<ul class="list"><li><span class="date">2019-05-16</span><a href="/1">其他新闻</a></li></ul>'
-        f'<div class="article_content">{paragraphs(BODY)}</div>',
+        f'<div class="article_content">{paragraphs(BODY)}</div>'
+        '<div class="date">今天是2024年1月1日 星期一</div>'
+        '<ul class="list">' + "".join(
+            f'<li><span class="date">2019-05-{d:02d}</span><a href="/{d}">无锡交警发布第{d}号通告</a></li>' for d in range(1, 16)
+        ) + "</ul>",
     )
     assert scraper.clean(html).date == "2019-05-17"
