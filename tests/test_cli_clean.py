@@ -127,3 +127,21 @@ def test_real_process_exit_codes_and_no_traceback(tmp_path):
     assert failed.returncode == 1
     assert b"Traceback" not in failed.stderr
     assert "PDF" in failed.stderr.decode("utf-8")
+
+
+def test_save_records_a_clean_run_with_its_failures(runner, tmp_path):
+    from scraper.store import Store
+
+    db = tmp_path / "s.db"
+    shell = tmp_path / "shell.html"
+    shell.write_text('<html><body><div class="nav"><a href="/">首页</a><a href="/a">新闻</a></div></body></html>',
+                     encoding="utf-8")
+    result = runner.invoke(main, ["clean", "--save", "--db", str(db), "--format", "json", str(TRS), str(TONGWEI), str(shell)])
+    assert result.exit_code == 1
+    with Store.open(db) as store:
+        stats = store.stats()
+        assert (stats.pages, stats.documents) == (3, 2)
+        run = store.run(1)
+        assert run.kind == "clean" and run.status == "ok"
+        assert (run.new, run.failed) == (2, 1)
+        assert len(store.search("王镕")) == 1

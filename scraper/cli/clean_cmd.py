@@ -51,12 +51,26 @@ def _fetch(arg: str, url: str | None) -> Fetched:
     return sources.read_file(arg, url=url)
 
 
-def _save(db: str | None, fetched: Fetched, doc: Document) -> None:
-    from ..store import Store  # imported here: most clean runs do not touch the store
+class _Saver:
+    """Stores what `clean --save` cleans, as one `clean` run in the runs table."""
 
-    decoded = Decoded("", doc.encoding or "utf-8", doc.encoding_source or "default")
-    with Store.open(resolve_db_path(db)) as store:
-        store.save(PageRecord.from_fetched(fetched, decoded, kind="article"), doc)
+    def __init__(self, db: str | None):
+        from ..store import Store  # imported here: most clean runs do not touch the store
+
+        self.store = Store.open(resolve_db_path(db))
+        self.run_id = self.store.start_run("clean")
+
+    def saved(self, fetched: Fetched, doc: Document) -> None:
+        decoded = Decoded("", doc.encoding or "utf-8", doc.encoding_source or "default")
+        self.store.save(PageRecord.from_fetched(fetched, decoded, kind="article"), doc, run_id=self.run_id)
+
+    def failed(self, fetched: Fetched, exc: ScraperError) -> None:
+        """Keep the page and why it failed; an earlier good document for the URL stays."""
+        self.store.save(PageRecord.from_fetched(fetched, error=f"{type(exc).__name__}: {exc}"), None, run_id=self.run_id)
+
+    def close(self) -> None:
+        self.store.finish_run(self.run_id, "ok")
+        self.store.close()
 
 
 @main.command("clean")
@@ -75,20 +89,28 @@ def clean_command(inputs: tuple[str, ...], fmt: str, url: str | None, selector: 
     """
     config = CleanConfig(body_selector=selector)
     args = list(_expand(inputs))
+    saver = _Saver(db) if save else None
     failed = 0
-    for n, arg in enumerate(args):
-        try:
-            fetched = _fetch(arg, url)
-            doc = clean(fetched.body, fetched.final_url or fetched.url, content_type=fetched.content_type, config=config)
-            if save:
-                _save(db, fetched, doc)
-        except ScraperError as exc:
-            failed += 1
-            click.echo(f"error: {arg}: {exc}", err=True)
-            continue
-        if fmt == "text" and len(args) > 1:
-            click.echo(f"{'' if n == 0 else chr(10)}==> {arg} <==")
-        click.echo(render(doc, fmt))
+    try:
+        for n, arg in enumerate(args):
+            fetched = None
+            try:
+                fetched = _fetch(arg, url)
+                doc = clean(fetched.body, fetched.final_url or fetched.url, content_type=fetched.content_type, config=config)
+                if saver:
+                    saver.saved(fetched, doc)
+            except ScraperError as exc:
+                failed += 1
+                click.echo(f"error: {arg}: {exc}", err=True)
+                if saver and fetched is not None:
+                    saver.failed(fetched, exc)
+                continue
+            if fmt == "text" and len(args) > 1:
+                click.echo(f"{'' if n == 0 else chr(10)}==> {arg} <==")
+            click.echo(render(doc, fmt))
+    finally:
+        if saver:
+            saver.close()
     if failed:
         click.echo(f"{failed} of {len(args)} inputs failed", err=True)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
