@@ -96,7 +96,13 @@ def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int 
         _report(summary, quiet)
         return _exit_code(summary, stopper)
 
-    if interval is None:
-        sys.exit(once())
-    code = run_every(interval, once, stopper)
-    sys.exit(EXIT_OK if stopper.stopped and code in (None, EXIT_OK, EXIT_SOME_FAILED, EXIT_LOCKED) else code)
+    try:
+        if interval is None:
+            code = once()
+        else:
+            code = run_every(interval, once, stopper)
+            if stopper.stopped and code in (None, EXIT_OK, EXIT_SOME_FAILED, EXIT_LOCKED):
+                code = EXIT_OK  # stopped between runs: a clean end
+    finally:
+        stopper.uninstall()
+    sys.exit(code)

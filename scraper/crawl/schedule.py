@@ -34,11 +34,18 @@ class Stopper:
         self.event = threading.Event()
         self.signum: int | None = None
         self._targets: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+        self._previous: dict[int, Any] = {}
 
     def install(self) -> "Stopper":
+        """Handle SIGTERM/SIGINT (main thread only) until `uninstall()`."""
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._handle)
+            self._previous[sig] = signal.signal(sig, self._handle)
         return self
+
+    def uninstall(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
 
     def _handle(self, signum: int, frame: Any) -> None:
         self.stop(signum)
@@ -120,4 +127,7 @@ def crawl_every(config: CrawlConfig, db_path: str | Path, every: float, **option
             log.warning("%s: skipping this run", exc)
             return None
 
-    return run_every(every, once, stopper)
+    try:
+        return run_every(every, once, stopper)
+    finally:
+        stopper.uninstall()

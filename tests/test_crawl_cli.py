@@ -1,0 +1,148 @@
+"""`scraper crawl`: exit codes, the lock, output on and off a terminal, --every and
+signals (real subprocesses where signals are involved)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from crawlkit import article, list_page
+from httpserv import RawServer, page, send_response
+
+from scraper.cli import main
+from scraper.crawl.lock import RunLock
+from scraper.crawl.schedule import Stopper, run_every
+
+
+def _config(tmp_path, seed: str, extra: str = "") -> str:
+    path = tmp_path / "sites.toml"
+    path.write_text(f'[crawl]\ndelay = 0\n{extra}\n[[sites]]\nname = "t"\nseeds = ["{seed}"]\n', encoding="utf-8")
+    return str(path)
+
+
+def _small_site(srv: RawServer, broken: bool = False) -> None:
+    srv.route("/", page(list_page(["/art_1_1.html"] + (["/gone.html"] if broken else []))))
+    srv.route("/art_1_1.html", page(article(1)))
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, ["crawl", *args])
+
+
+def test_config_error_exits_2_naming_file_and_key(tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[[sites]]\nname = "t"\nseeds = ["http://x.cn/"]\nmax_depht = 3\n', encoding="utf-8")
+    result = invoke(str(cfg), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 2
+    assert f"{cfg}: sites[0].max_depht: unknown key (did you mean 'max_depth'?)" in result.stderr
+    assert invoke(str(tmp_path / "missing.toml")).exit_code == 2
+    assert invoke(str(cfg), "--every", "often").exit_code == 2
+
+
+def test_one_run_prints_log_lines_and_a_summary_and_exits_1_on_failures(tmp_path):
+    with RawServer() as srv:
+        _small_site(srv, broken=True)
+        result = invoke(_config(tmp_path, srv.url("/")), "--db", str(tmp_path / "s.db"), "--workers", "0")
+    assert result.exit_code == 1, result.stderr
+    assert "crawl run 1 started: t" in result.stderr and "failed http_404: " in result.stderr
+    assert "crawl run 1: ok" in result.stdout and "http_404" in result.stdout and "new" in result.stdout
+
+
+def test_quiet_success_prints_nothing(tmp_path):
+    with RawServer() as srv:
+        _small_site(srv)
+        result = invoke(_config(tmp_path, srv.url("/")), "--db", str(tmp_path / "s.db"), "--workers", "0", "-q")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_a_second_run_on_the_same_store_is_refused(tmp_path):
+    db = tmp_path / "s.db"
+    with RunLock(db):
+        result = invoke(_config(tmp_path, "http://127.0.0.1:9/"), "--db", str(db))
+    assert result.exit_code == 75
+    assert f"another crawl (pid {os.getpid()}) is running on {db}" in result.stderr
+
+
+def test_run_every_stops_between_runs():
+    stopper, calls = Stopper(), []
+
+    def once():
+        calls.append(time.monotonic())
+        if len(calls) == 3:
+            stopper.stop()
+        return len(calls)
+
+    assert run_every(0.05, once, stopper) == 3
+    assert len(calls) == 3 and calls[2] - calls[0] >= 0.09
+
+
+def _spawn(cfg: str, db, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "scraper", "crawl", cfg, "--db", str(db), "--workers", "0", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _runs(db) -> list[tuple]:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT status, fetched FROM runs ORDER BY id").fetchall()
+    except sqlite3.Error:
+        return []
+
+
+def _wait(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_every_runs_on_a_schedule_and_sigterm_between_runs_exits_0(tmp_path):
+    db = tmp_path / "s.db"
+    with RawServer() as srv:
+        _small_site(srv)
+        proc = _spawn(_config(tmp_path, srv.url("/")), db, "--every", "1h", "-q")
+        _wait(lambda: _runs(db)[:1] == [("ok", 2)])
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err.decode()
+    assert _runs(db) == [("ok", 2)]
+
+
+def _slow_site(srv: RawServer, n: int) -> None:
+    def slow(body):
+        def handler(req, sock):
+            time.sleep(0.05)
+            send_response(sock, 200, {"Content-Type": "text/html; charset=utf-8"}, body)
+        return handler
+
+    srv.route("/", page(list_page([f"/art_1_{i}.html" for i in range(n)])))
+    for i in range(n):
+        srv.route(f"/art_1_{i}.html", slow(article(i)))
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_during_a_run_stops_cleanly_and_the_next_run_resumes(tmp_path, sig, code):
+    db = tmp_path / "s.db"
+    with RawServer() as srv:
+        _slow_site(srv, 60)
+        cfg = _config(tmp_path, srv.url("/"), "concurrency = 2\nsite_concurrency = 2")
+        proc = _spawn(cfg, db, "-q")
+        _wait(lambda: bool(_runs(db)) and _runs(db)[0][1] >= 8)
+        proc.send_signal(sig)
+        proc.communicate(timeout=15)
+        assert proc.returncode == code
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM frontier WHERE state = 'in_progress'").fetchone()[0] == 0
+        assert _runs(db)[0][0] == "interrupted"
+        again = _spawn(cfg, db, "-q")
+        again.communicate(timeout=60)
+    assert again.returncode == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 60
+        assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 60
