@@ -24,7 +24,8 @@ from .bylines import person_name
 from .content import find_main_run
 from .dates import date_from_url, find_dates
 from .bylines import parse_meta_line
-from .metadata import TITLE_CLASS_RE, HeadMetadata, read_head
+from .markup import TITLE_CLASS_RE, scan_source_and_date
+from .metadata import HeadMetadata, read_head
 from .models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
@@ -227,6 +228,8 @@ def _choose_date(body: BodyMetadata, head: HeadMetadata, url: str | None) -> str
 
 
 def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
+    source, date = scan_source_and_date(root)  # before noise removal: a share box may hold the date
+    head = replace(head, source=head.source or source, markup_date=date)
     for el in root.findall("head"):
         el.drop_tree()
     dom.drop_hidden(root)

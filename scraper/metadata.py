@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from .dates import TODAY_RE, parse_date
+from .dates import parse_date
+from .markup import scan_headings
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |—|－|-{2,}|::|：：| » )\s*")
-TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
 _SPACES_RE = re.compile(r"\s+")
 
 _META_TITLE = ("articletitle", "og:title", "twitter:title", "title", "dc.title", "headline")
@@ -38,7 +38,7 @@ class HeadMetadata:
     title_from: str = "guess"
     title_element: str | None = None  # raw <title>, used to recognise the title in the body
     date: str | None = None
-    markup_date: str | None = None  # from <time> or class="time": weaker than a labelled line
+    markup_date: str | None = None  # <time>, class="time" (Chinese pages): weaker than a labelled line
     source: str | None = None
     author: str | None = None
     site_name: str | None = None
@@ -120,34 +120,13 @@ def read_linked_data(root: lxml.html.HtmlElement) -> LinkedData:
     return LinkedData()
 
 
-_LOGO_RE = re.compile(r"logo|banner|masthead|site-?name|sitetitle|site-title|(?:^|[^a-z])(header|top)(?:$|[^a-z])", re.I)
-
-
-def _in_logo(el: lxml.html.HtmlElement) -> bool:
-    """A heading that is the site's logo or masthead (often a link home), not an article title."""
-    for node in (el, *list(el.iterancestors())[:3]):
-        if node.tag == "a" or _LOGO_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
-            return True
-    return False
-
-
-def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
-    candidates = []
-    for el in root.iter("h1", "h2", "h3", "td", "div", "p", "span", "strong", "font"):
-        if el.tag in ("h1", "h2", "h3") or TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            text = _squash(el.text_content())
-            if 4 <= len(text) <= 120 and not _in_logo(el):
-                candidates.append(text)
-        if len(candidates) > 40:
-            break
-    return candidates
-
-
 def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: str) -> tuple[str | None, str]:
+def choose_title(
+    headings: tuple[str, ...], h1s: tuple[str, ...], tags: dict[str, str], title_el: str
+) -> tuple[str | None, str]:
     """The article title and where it came from: "meta", "heading", "og", "h1" or "guess".
 
     ArticleTitle (the Chinese government CMS tag) first, then a heading that the
@@ -158,7 +137,7 @@ def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: st
     if tags.get("articletitle"):
         return tags["articletitle"], "meta"
     head_key = _key(title_el)
-    for text in _heading_candidates(root):
+    for text in headings:
         key = _key(text)
         if len(key) >= 4 and head_key and (head_key.startswith(key) or key.startswith(head_key)):
             return text, "heading"
@@ -166,15 +145,12 @@ def choose_title(root: lxml.html.HtmlElement, tags: dict[str, str], title_el: st
     if og:
         og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
         return (og_parts[0] if og_parts and len(og_parts[0]) >= 4 else og), "og"
-    h1s = [_squash(h.text_content()) for h in root.iter("h1") if not _in_logo(h)]
-    h1s = [h for h in h1s if 4 <= len(h) <= 120]
     if len(h1s) == 1:
         return h1s[0], "h1"
     parts = [p for p in _TITLE_SPLIT_RE.split(title_el) if p]
     if len(parts) <= 1:  # <title> names only the site: the first title-like heading is a better guess
-        candidates = _heading_candidates(root)
-        if candidates:
-            return candidates[0], "guess"
+        if headings:
+            return headings[0], "guess"
     return (parts[0] if parts else (title_el or None)), "guess"
 
 
@@ -193,51 +169,6 @@ def _canonical(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     return tags.get("og:url")
 
 
-_SOURCE_ATTR_RE = re.compile(r"(?:^|[\s_\-])(?:source|laiyuan|ly|media-?name|source-?name)(?:$|[\s_\-])", re.I)
-_SOURCE_LABEL_RE = re.compile(r"^(?:来源|來源|来源于|信息来源|稿源|出处|source)\s*[:：]?\s*", re.I)
-_SOURCE_MAX_CHARS = 30
-
-
-def source_from_markup(root: lxml.html.HtmlElement) -> str | None:
-    """来源 marked up by class or id (<em id="source">新华网</em>, <a class="source">).
-
-    Only short texts that are not dates count; the first such element wins.
-    """
-    for el in root.iter("span", "em", "a", "div", "p", "font", "strong", "i", "b", "li"):
-        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(attrs) < 2 or not _SOURCE_ATTR_RE.search(attrs):
-            continue
-        text = _SOURCE_LABEL_RE.sub("", _squash(el.text_content()))
-        if 2 <= len(text) <= _SOURCE_MAX_CHARS and not parse_date(text) and not any(c in text for c in ":：|"):
-            return text
-    return None
-
-
-_DATE_ATTR_RE = re.compile(
-    r"(?:^|[\s_\-])(?:time|date|pubtime|pubdate|publish\w*|post-?date|post-?time|fbsj|sj|rq|ptime)(?:$|[\s_\-])", re.I
-)
-_DATE_MAX_CHARS = 40
-
-
-def date_from_markup(root: lxml.html.HtmlElement) -> str | None:
-    """A publication date marked up by class or id (<p class="time">), outside lists and links.
-
-    Lists of other articles carry their own span.date in every item: those are skipped.
-    """
-    for el in root.iter("time", "p", "span", "div", "em", "font", "td", "h6", "small"):
-        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if el.tag != "time" and (len(attrs) < 2 or not _DATE_ATTR_RE.search(attrs)):
-            continue
-        if any(a.tag in ("li", "a", "dd") for a in el.iterancestors()):
-            continue
-        text = el.get("datetime") or _squash(el.text_content())
-        if len(text) <= _DATE_MAX_CHARS and not TODAY_RE.search(text):
-            date = parse_date(text)
-            if date:
-                return date
-    return None
-
-
 def _plain_name(value: str | None) -> str | None:
     """Meta author tags sometimes hold a profile URL; that is not a name."""
     if not value or "://" in value or value.startswith("@") or len(value) > 80:
@@ -250,7 +181,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
     tags = meta_tags(root)
     title_node = root.find(".//title")
     title_el = _squash(title_node.text_content()) if title_node is not None else ""
-    title, title_from = choose_title(root, tags, title_el)
+    title, title_from = choose_title(*scan_headings(root), tags, title_el)
     date = None
     for key in _META_DATE:
         if tags.get(key):
@@ -263,8 +194,7 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
         title_from=title_from,
         title_element=title_el or None,
         date=date or linked.date,
-        markup_date=date_from_markup(root),
-        source=_first(tags, _META_SOURCE) or linked.source or source_from_markup(root),
+        source=_first(tags, _META_SOURCE) or linked.source,
         author=_plain_name(_first(tags, _META_AUTHOR)) or linked.author,
         site_name=_first(tags, _META_SITE),
         canonical_url=_canonical(root, tags),

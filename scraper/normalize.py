@@ -24,7 +24,9 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # same text has several toned annotations, which proves the converter was at work.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_LETTERS = f"a-zü{_TONED}"
-_ANNOTATION_RE = re.compile(rf"(?<=[{_HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+# Scans for the parenthesis first (fast) and checks the Han character before it after.
+_ANNOTATION_RE = re.compile(rf"[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+_HAN_CHAR_RE = re.compile(rf"[{_HAN}]")
 _TONED_RE = re.compile(f"[{_TONED}]")
 _PINYIN_SYLLABLE_RE = re.compile(
     r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
@@ -45,7 +47,10 @@ def strip_pinyin_annotations(text: str) -> str:
     """Remove romanised annotations inserted after Han characters: 務(wù) -> 務."""
     if "(" not in text and "（" not in text:
         return text
-    matches = [m for m in _ANNOTATION_RE.finditer(text) if _is_pinyin(m.group(1))]
+    matches = [
+        m for m in _ANNOTATION_RE.finditer(text)
+        if m.start() and _HAN_CHAR_RE.match(text, m.start() - 1) and _is_pinyin(m.group(1))
+    ]
     if not matches:
         return text
     toned = sum(1 for m in matches if _TONED_RE.search(m.group(1)))

@@ -8,6 +8,7 @@ import lxml.html
 import pytest
 
 from scraper.metadata import choose_title, meta_tags, read_head, read_linked_data
+from scraper.markup import scan_headings
 
 TITLE = "通渭县召开疫情防控工作会议"
 SITE = "通渭县人民政府"
@@ -29,7 +30,7 @@ def test_article_title_meta_beats_title_element_with_site_suffix():
 def test_heading_that_title_element_starts_with():
     root = _root(f"<title>{TITLE}_{SITE}</title>",
                  f'<div class="logo">{SITE}</div><div class="nav"><a href="/">首页</a></div><div class="title">{TITLE}</div>')
-    assert choose_title(root, meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, "heading")
+    assert choose_title(*scan_headings(root), meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, "heading")
 
 
 def test_heading_is_preferred_to_a_truncated_title_element():
