@@ -17,7 +17,6 @@ from ..fetch import now_iso
 from ..models import Fetched, PageRecord
 from ..store import Store
 from . import neardup
-from .classify import classify
 from .config import SiteConfig
 from .frontier import Frontier, FrontierItem, NewURL
 from .summary import bump, bump_skipped
@@ -109,7 +108,7 @@ class Committer:
         )
         result = self.store.save(page, done.document, run_id=self.run_id, extractor_version=self.extractor_version)
         if done.document is not None and result.outcome in ("new", "changed"):
-            if neardup.record(self.store.conn, key, done.lsh, done.document.text):
+            if neardup.record(self.store.conn, key, done.minhash, done.document.text):
                 bump(self.store.conn, self.run_id, "near_duplicates")
         if done.error:
             self.frontier.failed(key, page.error or "", site.revisit_articles)
@@ -130,10 +129,10 @@ class Committer:
         except ValueError:
             return url
 
-    def _enqueue(self, site: SiteConfig, depth: int, links: tuple[str, ...], source: str) -> int:
+    def _enqueue(self, site: SiteConfig, depth: int, links: tuple[tuple[str, str], ...], source: str) -> int:
         if depth > site.max_depth or not links:
             return 0
-        return self.frontier.enqueue(site.name, (NewURL(u, depth, classify(u), source) for u in links))
+        return self.frontier.enqueue(site.name, (NewURL(u, depth, kind, source) for u, kind in links))
 
     def _not_modified(self, visit: Visit, site: SiteConfig) -> Written:
         item, fetched = visit.item, visit.fetched

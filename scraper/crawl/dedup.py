@@ -26,6 +26,7 @@ import re
 import unicodedata
 from typing import Iterable
 
+import numpy as np
 from datasketch import MinHash
 
 SHINGLE = 4
@@ -57,24 +58,46 @@ def is_near_duplicate(a: str, b: str, threshold: float = NEAR_JACCARD) -> bool:
     return similarity(a, b) >= threshold
 
 
+def signature(text: str | frozenset[str]) -> bytes:
+    """The NUM_PERM MinHash values as bytes (little-endian uint64); b"" for short texts.
+
+    Stored beside a document so candidates can be compared by `estimate()` (a
+    numpy comparison) before paying for an exact `similarity()` of the texts.
+    """
+    grams = shingles(text) if isinstance(text, str) else text
+    if isinstance(text, str) and len(_DROP.sub("", text)) < MIN_CHARS or not grams:
+        return b""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    return minhash.hashvalues.astype("<u8").tobytes()
+
+
+def keys_of(sig: bytes) -> tuple[int, ...]:
+    """BANDS lookup keys of a signature: blake2b of each band (band number included)."""
+    if not sig:
+        return ()
+    keys = []
+    width = ROWS * 8
+    for band in range(BANDS):
+        digest = hashlib.blake2b(bytes([band]) + sig[band * width:(band + 1) * width], digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return tuple(keys)
+
+
 def lsh_keys(text: str | frozenset[str]) -> tuple[int, ...]:
     """BANDS signed 64-bit lookup keys (fit an SQLite INTEGER); () for short texts.
 
     Deterministic across processes: datasketch's seeded permutations and SHA-1 based
     hashing, and blake2b over each band (band number included, so bands never mix).
     """
-    grams = shingles(text) if isinstance(text, str) else text
-    if isinstance(text, str) and len(_DROP.sub("", text)) < MIN_CHARS or not grams:
-        return ()
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    values = minhash.hashvalues.astype("<u8")
-    keys = []
-    for band in range(BANDS):
-        chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return tuple(keys)
+    return keys_of(signature(text))
+
+
+def estimate(a: bytes, b: bytes) -> float:
+    """Jaccard similarity estimated from two signatures (share of equal MinHash values)."""
+    if not a or len(a) != len(b):
+        return 0.0
+    return float(np.mean(np.frombuffer(a, "<u8") == np.frombuffer(b, "<u8")))
 
 
 class NearDupIndex:

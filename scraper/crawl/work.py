@@ -29,7 +29,7 @@ from ..models import CleanConfig, Document
 from ..pipeline import clean
 from ..sniff import ensure_html
 from .classify import classify
-from .dedup import lsh_keys
+from .dedup import signature
 from .discover import feed_links, page_links
 from .urls import Scope, looks_like_page, normalize_url, trap_reason
 
@@ -62,10 +62,10 @@ class Processed:
     document: Document | None = None
     encoding: str | None = None
     encoding_source: str | None = None
-    links: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (frontier key, kind guessed from the URL)
     feeds: tuple[str, ...] = ()
     traps: int = 0
-    lsh: tuple[int, ...] = ()
+    minhash: bytes = b""
     error: tuple[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -80,9 +80,9 @@ def error_label(exc: BaseException) -> str:
     return "internal"
 
 
-def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[str, ...], int]:
-    """Followable links of a page as frontier keys, plus how many were trap-like."""
-    found: dict[str, None] = {}
+def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[tuple[str, str], ...], int]:
+    """Followable links of a page as (frontier key, kind guess), plus how many were trap-like."""
+    found: dict[str, str] = {}
     traps = 0
     for link in page_links(tree, page_url):
         if link.nofollow or len(found) >= rules.max_links:
@@ -96,8 +96,8 @@ def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[st
         if trap_reason(url):
             traps += 1
             continue
-        found[url] = None
-    return tuple(found), traps
+        found[url] = classify(url)
+    return tuple(found.items()), traps
 
 
 def process_page(body: bytes, url: str, content_type: str | None, rules: SiteRules) -> Processed:
@@ -126,4 +126,4 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
         doc = clean(body, url, content_type=content_type, config=rules.clean_config)
     except ScraperError as exc:
         return Processed(**facts, error=(error_label(exc), str(exc)))
-    return Processed(**facts, document=doc, lsh=lsh_keys(doc.text))
+    return Processed(**facts, document=doc, minhash=signature(doc.text))

@@ -122,3 +122,12 @@ def _v4(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN near_duplicates INTEGER NOT NULL DEFAULT 0")
     conn.execute("ALTER TABLE runs ADD COLUMN deferred INTEGER NOT NULL DEFAULT 0")
     conn.execute("ALTER TABLE runs ADD COLUMN skipped_by_reason TEXT NOT NULL DEFAULT '{}'")
+
+
+@migration(5, "near duplicates: MinHash signatures")
+def _v5(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # Each document's MinHash signature (scraper.crawl.dedup.signature): candidates that
+    # share LSH keys are compared by estimate first, the texts only when it is close.
+    conn.execute("CREATE TABLE doc_minhash (doc_id INTEGER PRIMARY KEY, signature BLOB NOT NULL)")
+    conn.execute("CREATE TRIGGER documents_minhash_cleanup AFTER DELETE ON documents "
+                 "BEGIN DELETE FROM doc_minhash WHERE doc_id = old.id; END")
