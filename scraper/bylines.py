@@ -69,6 +69,10 @@ _EN_BYLINE_RE = re.compile(
     r"^(?:Posted|Written|Published|Story|Words)?\s*[Bb][Yy]\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
     r"(?:,\s*[\w\s]{2,40}?)?(?:\s+(?:on|at|\||-|–|—)\s*(.{4,40}))?$"
 )
+_AUTHOR_SLASH_SOURCE_RE = re.compile(
+    r"^([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2})\s*/\s*"
+    r"(\S{2,12}?(?:报|報|网|網|社|台|日报|晚报|新闻|新聞|客户端|杂志|APP|app))$"
+)
 _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
 # A value ends at a bar, a bracket or a space, except the space inside a Latin name ("China Daily").
 _VALUE_STOP_RE = re.compile(r"[|｜【\[]|\s{2,}|(?<![A-Za-z])\s|\s(?![A-Za-z])")
@@ -147,6 +151,11 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
     m = _SLASH_AUTHOR_RE.match(line) or _REPORTER_LINE_RE.match(line)
     if m:
         result.fields["author"] = m.group(1)
+        result.only_metadata = True
+        return result
+    m = _AUTHOR_SLASH_SOURCE_RE.match(line)
+    if m:  # thepaper.cn's "陈颖/解放日报"
+        result.fields.update(author=m.group(1), source=m.group(2))
         result.only_metadata = True
         return result
     m = _EN_BYLINE_RE.match(line)

@@ -38,6 +38,7 @@ _CJK_SHARE = 0.15
 _TAIL_MAX_CHARS = 40
 _TAIL_WINDOW = 6
 _SALUTATION_MAX_CHARS = 60
+_ADOPTION_NOTE_RE = re.compile(r"^[（(].{4,60}(通过|发布|公布|印发|施行|修正|修订)[）)]$")
 _TITLE_SEARCH_LINES = 4
 _TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
 _CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
@@ -118,13 +119,28 @@ def _strip_description(lines: list[str], description: str | None) -> list[str]:
     return lines
 
 
-def _extend_head(blocks: list[Block], start: int) -> int:
-    """Take in the salutation of a letter or notice ("各乡镇人民政府，县直各部门：")."""
+def _extend_head(blocks: list[Block], start: int, end: int) -> int:
+    """Adjust where the body starts: past leading chrome, back over an opening line.
+
+    Leading link-only snippets ("19" comments, "举报") and metadata lines go; the
+    salutation of a letter ("各乡镇人民政府，县直各部门：") and the adoption note of a
+    law or resolution ("（2007年8月30日…会议通过）") just above the body come in.
+    """
+    while start < end and (_is_leading_chrome(blocks[start])):
+        start += 1
     if start > 0:
         block = blocks[start - 1]
-        if not block.link_chars and block.chars <= _SALUTATION_MAX_CHARS and block.text.endswith((":", "：")):
+        if not block.link_chars and block.chars <= _SALUTATION_MAX_CHARS and (
+            block.text.endswith((":", "：")) or _ADOPTION_NOTE_RE.match(block.text)
+        ):
             return start - 1
     return start
+
+
+def _is_leading_chrome(block: Block) -> bool:
+    if block.link_ratio > 0.5 and block.chars < 30:
+        return True
+    return parse_meta_line(block.text).only_metadata
 
 
 _TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
@@ -240,7 +256,7 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
         start, end = (0, len(blocks) - 1) if blocks else (0, -1)
     else:
         run = find_main_run(root, blocks)
-        start, end = (_extend_head(blocks, run.start), _extend_tail(blocks, run.end)) if run else (0, -1)
+        start, end = (_extend_head(blocks, run.start, run.end), _extend_tail(blocks, run.end)) if run else (0, -1)
     cut, cut_rule = cut_index([b.text for b in blocks[start : end + 1]])
     if cut_rule:
         removed[cut_rule] += end + 1 - (start + cut)

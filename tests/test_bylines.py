@@ -230,3 +230,9 @@ def test_person_name_rejects_what_cms_templates_put_in_author_fields(value, name
 
 def test_person_name_rejects_the_site_name():
     assert person_name("参考消息", others=("新浪网", "参考消息")) is None
+
+
+def test_author_slash_source_byline():
+    meta = parse_meta_line("陈颖/解放日报")
+    assert meta.fields == {"author": "陈颖", "source": "解放日报"} and meta.only_metadata
+    assert not parse_meta_line("上海/北京").only_metadata

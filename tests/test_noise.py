@@ -158,7 +158,7 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["阅读1000次以上的稿件将评为月度优秀稿件。"],
     ),
     "keywords": (
-        ["关键词：疫情防控 基层党建", "【标签】：脱贫攻坚", "Tags: Politics, Economy", "關鍵詞：防疫"],
+        ["关键词 >> 一网通办,政务服务", "关键词：疫情防控 基层党建", "【标签】：脱贫攻坚", "Tags: Politics, Economy", "關鍵詞：防疫"],
         ["关键词：担当。面对突如其来的疫情，全县党员干部冲锋在前、日夜值守。"],
     ),
     "like_counter": (
