@@ -70,10 +70,14 @@ def test_reader_searches_while_a_writer_holds_a_write_transaction(tmp_path):
             wait_for(writer, "inside 0")
             while writer.poll() is None:
                 t0 = time.monotonic()
-                hits = reader.count("疫情防控")
-                assert time.monotonic() - t0 < 1.0  # never blocked by the writer's lock
-                assert hits % 40 == 0  # only whole committed batches are visible
-                assert reader.count("通知") == hits
+                reader.conn.execute("BEGIN")  # one snapshot for both counts: a batch may land between them
+                try:
+                    hits = reader.count("疫情防控")
+                    assert time.monotonic() - t0 < 1.0  # never blocked by the writer's lock
+                    assert hits % 40 == 0  # only whole committed batches are visible
+                    assert reader.count("通知") == hits
+                finally:
+                    reader.conn.execute("COMMIT")
                 seen.append(hits)
                 time.sleep(0.02)
             assert writer.wait(30) == 0
