@@ -236,8 +236,7 @@ class CrawlRun:
         rules = self.rules[site.name]
         try:
             return await self.pool.run(process_page, body, url, content_type, rules)
-        except BrokenProcessPool as exc:
-            self.pool.restart()
+        except BrokenProcessPool as exc:  # the worker died on this page (or beside it); it is replaced
             return Processed(error=("worker_crashed", f"the cleaning worker died: {exc}"))
 
     def _follow_feeds(self, site: SiteConfig, done: Processed) -> None:

@@ -11,6 +11,7 @@ deduplicated) crosses the process boundary. Everything is pure: bytes in, a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from ..pipeline import clean
 from ..sniff import ensure_html
 from .classify import classify
 from .dedup import signature
-from .discover import feed_links, page_links
+from .discover import base_url_of, feed_links, resolve
 from .urls import Scope, looks_like_page, normalize_url, trap_reason
 
 _CLEAN_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
@@ -80,23 +81,41 @@ def error_label(exc: BaseException) -> str:
     return "internal"
 
 
+@functools.lru_cache(maxsize=20_000)
+def link_verdict(url: str, rules: SiteRules) -> tuple[str, str] | str | None:
+    """(frontier key, kind guess) for a followable link, "trap", or None (not for us).
+
+    Cached per worker: most links of a site (menus, columns, footers) are on every page.
+    """
+    try:
+        key = normalize_url(url)
+    except ValueError:
+        return None
+    if not looks_like_page(key) or key not in rules.scope:
+        return None
+    if trap_reason(key):
+        return "trap"
+    return key, classify(key)
+
+
 def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[tuple[str, str], ...], int]:
     """Followable links of a page as (frontier key, kind guess), plus how many were trap-like."""
+    base = base_url_of(tree, page_url)
     found: dict[str, str] = {}
     traps = 0
-    for link in page_links(tree, page_url):
-        if link.nofollow or len(found) >= rules.max_links:
-            continue
-        try:
-            url = normalize_url(link.url)
-        except ValueError:
-            continue
-        if url in found or not looks_like_page(url) or url not in rules.scope:
-            continue
-        if trap_reason(url):
+    for el in tree.iter("a", "area", "frame", "iframe"):
+        if el.tag in ("a", "area"):
+            href = el.get("href")
+            if href is None or "nofollow" in (el.get("rel") or "").lower():
+                continue
+        else:
+            href = el.get("src")
+        url = resolve(base, href)
+        verdict = link_verdict(url, rules) if url else None
+        if verdict == "trap":
             traps += 1
-            continue
-        found[url] = classify(url)
+        elif verdict is not None and verdict[0] not in found and len(found) < rules.max_links:
+            found[verdict[0]] = verdict[1]
     return tuple(found.items()), traps
 
 
