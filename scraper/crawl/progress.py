@@ -70,6 +70,11 @@ def status_line(s: Snapshot) -> str:
             f"in flight {s.in_flight}, {s.rate:.1f} pages/s")
 
 
+def short_line(s: Snapshot) -> str:
+    """The bar's text: what fits beside it on an 80-column terminal."""
+    return f"{s.fetched} fetched, {s.queued} queued, {s.rate:.1f}/s, {s.errors} errors"
+
+
 class LogProgress(NullProgress):
     """Plain lines for logs: the run's start, each failure, a status line every `every` s."""
 
@@ -105,7 +110,7 @@ class RichProgress(NullProgress):
         from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
 
         self.console = console or Console(stderr=True)
-        self.bar = Bar(TextColumn("[bold]crawl[/]"), BarColumn(), TextColumn("{task.description}"),
+        self.bar = Bar(TextColumn("[bold]crawl[/]"), BarColumn(bar_width=20), TextColumn("{task.description}"),
                        TimeElapsedColumn(), console=self.console, transient=True)
         self.task = self.bar.add_task("starting", total=None)
 
@@ -119,7 +124,7 @@ class RichProgress(NullProgress):
     def tick(self, snapshot: Snapshot) -> None:
         total = snapshot.fetched + snapshot.queued + snapshot.in_flight
         self.bar.update(self.task, completed=snapshot.fetched, total=total or None,
-                        description=status_line(snapshot))
+                        description=short_line(snapshot))
 
     def finish(self, summary: RunSummary) -> None:
         self.bar.stop()
