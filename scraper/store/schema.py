@@ -2,8 +2,8 @@
 
 To change the schema, append one function:
 
-    @migration(4, "frontier: lease columns")
-    def _v4(conn, db):
+    @migration(6, "frontier: lease columns")
+    def _v6(conn, db):
         conn.execute("ALTER TABLE frontier ADD COLUMN leased_until TEXT")
 
 Never edit a migration that has shipped: databases in the field already ran it.
