@@ -103,3 +103,15 @@ def test_release_gives_back_unfinished_leases(store):
     assert f.release() == 3
     assert store.conn.execute("SELECT count(*) FROM frontier WHERE state = 'queued'").fetchone()[0] == 3
     assert f.due_count() == 3
+
+
+def test_urls_of_a_site_no_longer_configured_are_adopted(store):
+    clock = Clock()
+    old = Frontier(store.conn, store.start_run("crawl"), clock, sites=("old-name",))
+    old.enqueue("old-name", urls(2))
+    new = Frontier(store.conn, store.start_run("crawl"), clock, sites=("new-name", "other"))
+    new.enqueue("new-name", urls(3))
+    assert len(new.lease("new-name", 10)) == 3
+    other = Frontier(store.conn, store.start_run("crawl"), clock, sites=("new-name", "other"))
+    other.enqueue("other", urls(3))  # URLs of a configured site stay where they are
+    assert {r[0] for r in store.conn.execute("SELECT DISTINCT site FROM frontier")} == {"new-name"}

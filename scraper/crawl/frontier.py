@@ -15,6 +15,7 @@ Times are the store's UTC strings, so string order is time order.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -60,12 +61,17 @@ def failed_backoff(attempts: int, cap: float) -> float:
 
 
 class Frontier:
-    """The frontier rows of one run (`run_id`); `clock` is injectable for tests."""
+    """The frontier rows of one run (`run_id`); `clock` is injectable for tests.
 
-    def __init__(self, conn: sqlite3.Connection, run_id: int, clock=time.time):
+    `sites` are the configured site names: a known URL filed under a site that is no
+    longer configured (renamed, merged) is adopted by the site that enqueues it again.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, run_id: int, clock=time.time, sites: tuple[str, ...] = ()):
         self.conn = conn
         self.run_id = run_id
         self.clock = clock
+        self.sites_json = json.dumps(list(sites))
 
     def now(self, ahead: float = 0.0) -> str:
         return iso(self.clock() + ahead)
@@ -83,15 +89,17 @@ class Frontier:
         return moved
 
     def enqueue(self, site: str, urls: Iterable[NewURL]) -> int:
-        """INSERT OR IGNORE: a known URL keeps its state. Returns how many were new."""
+        """Insert new URLs; a known URL keeps its state. Returns how many rows were written."""
         now = self.now()
-        rows = [(u.url, site, u.depth, u.kind, u.discovered_from, now, now) for u in urls]
+        rows = [(u.url, site, u.depth, u.kind, u.discovered_from, now, now, self.sites_json) for u in urls]
         if not rows:
             return 0
         before = self.conn.total_changes
         self.conn.executemany(
-            "INSERT OR IGNORE INTO frontier (url, site, depth, kind, state, discovered_from, discovered_at,"
-            " next_fetch_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+            "INSERT INTO frontier (url, site, depth, kind, state, discovered_from, discovered_at, next_fetch_at)"
+            " VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7)"
+            " ON CONFLICT (url) DO UPDATE SET site = excluded.site"
+            " WHERE ?8 <> '[]' AND frontier.site NOT IN (SELECT value FROM json_each(?8))",
             rows,
         )
         return self.conn.total_changes - before

@@ -63,7 +63,7 @@ class CrawlRun:
 
     async def run(self) -> RunSummary:
         self.run_id = self.store.start_run("crawl", self._describe())
-        self.frontier = Frontier(self.store.conn, self.run_id)
+        self.frontier = Frontier(self.store.conn, self.run_id, sites=tuple(self.sites))
         self.committer = Committer(self.store, self.frontier, self.sites, __version__)
         self.lister = Lister(self.fetcher, self.frontier, self._in_batch)
         status = "failed"
@@ -72,6 +72,9 @@ class CrawlRun:
             self._start_sites()
             await self._loop()
             status = "interrupted" if self.stop.is_set() else "ok"
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            status = "interrupted"
+            raise
         finally:
             await self._wind_down()
             self.store.finish_run(self.run_id, status)
