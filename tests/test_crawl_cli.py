@@ -146,3 +146,21 @@ def test_signal_during_a_run_stops_cleanly_and_the_next_run_resumes(tmp_path, si
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 60
         assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 60
+
+
+def test_a_second_crawl_while_one_runs_is_refused_naming_the_first(tmp_path):
+    db = tmp_path / "s.db"
+    with RawServer() as srv:
+        _slow_site(srv, 40)
+        cfg = _config(tmp_path, srv.url("/"), "concurrency = 1\nsite_concurrency = 1")
+        first = _spawn(cfg, db, "-q")
+        try:
+            _wait(lambda: bool(_runs(db)) and _runs(db)[0][1] >= 2)
+            second = subprocess.run([sys.executable, "-m", "scraper", "crawl", cfg, "--db", str(db)],
+                                    capture_output=True, text=True, timeout=30)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=15)
+    assert second.returncode == 75
+    assert f"another crawl (pid {first.pid}) is running on {db}" in second.stderr
+    assert len(_runs(db)) == 1  # the refused run left no trace
