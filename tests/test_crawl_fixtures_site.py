@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from crawlkit import rows
 from test_fixtures import expected as fixture_expected
-from test_fixtures import normalise_lines
+from test_fixtures import NAMES, normalise_lines
 
 from scraper.crawl.config import config_from_dict
 from scraper.crawl.runner import run_crawl
@@ -56,6 +56,8 @@ def test_every_article_is_stored_with_its_expected_text(crawled):
             wrong.append(f"{path}: text differs")
     assert not wrong, "\n".join(wrong)
     assert len(server.site["articles"]) >= 30
+    served = {exp["fixture"] for exp in server.site["articles"].values() if "fixture" in exp}
+    assert served == set(NAMES), "fixtures/site/site.json is stale: run python fixtures/site/build_site.py"
     assert rows(store, "SELECT count(*) FROM documents") == [(len(server.site["articles"]),)]
 
 
