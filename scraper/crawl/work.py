@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
@@ -65,10 +65,8 @@ class Processed:
     encoding_source: str | None = None
     links: tuple[tuple[str, str], ...] = ()  # (frontier key, kind guessed from the URL)
     feeds: tuple[str, ...] = ()
-    traps: int = 0
     minhash: bytes = b""
     error: tuple[str, str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def error_label(exc: BaseException) -> str:
@@ -98,11 +96,10 @@ def link_verdict(url: str, rules: SiteRules) -> tuple[str, str] | str | None:
     return key, classify(key)
 
 
-def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[tuple[str, str], ...], int]:
-    """Followable links of a page as (frontier key, kind guess), plus how many were trap-like."""
+def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[str, str], ...]:
+    """Followable links of a page as (frontier key, kind guess): in scope, page-like, no traps."""
     base = base_url_of(tree, page_url)
     found: dict[str, str] = {}
-    traps = 0
     for el in tree.iter("a", "area", "frame", "iframe"):
         if el.tag in ("a", "area"):
             href = el.get("href")
@@ -112,11 +109,9 @@ def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[tu
             href = el.get("src")
         url = resolve(base, href)
         verdict = link_verdict(url, rules) if url else None
-        if verdict == "trap":
-            traps += 1
-        elif verdict is not None and verdict[0] not in found and len(found) < rules.max_links:
+        if isinstance(verdict, tuple) and verdict[0] not in found and len(found) < rules.max_links:
             found[verdict[0]] = verdict[1]
-    return tuple(found.items()), traps
+    return tuple(found.items())
 
 
 def process_page(body: bytes, url: str, content_type: str | None, rules: SiteRules) -> Processed:
@@ -134,11 +129,11 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
     except ScraperError as exc:
         return Processed(error=(error_label(exc), str(exc)))
     tree = lxml.html.document_fromstring(decoded.text or "<html></html>")
-    links, traps = frontier_links(tree, url, rules)
+    links = frontier_links(tree, url, rules)
     feeds = tuple(feed_links(tree, url))
     kind = classify(url, tree)
     facts = dict(kind=kind, encoding=decoded.encoding, encoding_source=decoded.encoding_source,
-                 links=links, feeds=feeds, traps=traps)
+                 links=links, feeds=feeds)
     if kind != "article":
         return Processed(**facts)
     try:
