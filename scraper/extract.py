@@ -330,6 +330,16 @@ def _kept_layout_table(body) -> bool:
     return any(len("".join(cell.itertext())) > _LAYOUT_CELL_CHARS for cell in body.iter("cell"))
 
 
+_SCRAP_MAX_CHARS = 40
+_SENTENCE_END_RE = re.compile(r"[.!?。！？]")
+
+
+def _is_scrap(lines: list[str]) -> bool:
+    """What trafilatura returns for a page without an article: a few words, no sentence."""
+    text = " ".join(lines)
+    return len(text) < _SCRAP_MAX_CHARS and not _SENTENCE_END_RE.search(text)
+
+
 def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
     for caption in root.iter("figcaption"):
         caption.tag = "p"  # trafilatura drops captions; a caption inside the article is text
@@ -344,6 +354,8 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
         dom.drop_unreadable(root)
         return _extract_cjk(root, url, head, config)
     lines = normalize_lines(trafilatura_lines(found.body))
+    if _is_scrap(lines):
+        lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
     lines, line_counts = drop_noise_lines(lines)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
     document = _document(

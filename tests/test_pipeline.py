@@ -170,3 +170,14 @@ def test_bad_config_is_a_config_error():
         CleanConfig(body_selector="div[[")
     with pytest.raises(scraper.ConfigError):
         CleanConfig(max_input_bytes=0)
+
+
+def test_english_shell_page_is_no_content():
+    page = b"<html><head><title>Home</title></head><body><div><a href='/'>home</a></div></body></html>"
+    with pytest.raises(scraper.NoContentError):
+        scraper.clean(page, "http://x.gov.cn/art_1_1.html")
+
+
+def test_a_short_english_notice_is_still_an_article():
+    page = b"<html><head><title>Notice</title></head><body><article><p>The office is closed today.</p></article></body></html>"
+    assert scraper.clean(page).text == "The office is closed today."
