@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 import lxml.etree as etree
 import lxml.html
-import trafilatura
 
 from cssselect import SelectorError
 
@@ -30,6 +29,7 @@ from .models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
+from .trafilatura_body import is_scrap, trafilatura_body, trafilatura_lines
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -282,79 +282,14 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     return Extracted(document, dict(removed))
 
 
-_TRAFILATURA_BLOCKS = frozenset(("p", "head", "item", "quote", "row", "list", "table", "div", "code", "graphic"))
-
-
-def trafilatura_lines(body) -> list[str]:
-    """Lines of trafilatura's XML body: one per paragraph, heading, list item, table row.
-
-    Rendering it ourselves (rather than its txt output) avoids the "- " bullets and
-    "| a | b |" table markup that are not part of the text.
-    """
-    lines: list[str] = []
-    parts: list[str] = []
-
-    def flush() -> None:
-        text = "".join(parts).strip()
-        if text:
-            lines.extend(t for t in text.split("\n"))
-        parts.clear()
-
-    def is_block(el) -> bool:  # <code> inside a paragraph is inline
-        if el.tag == "code":
-            return el.getparent() is not None and el.getparent().tag in ("body", "div", "quote")
-        return el.tag in _TRAFILATURA_BLOCKS
-
-    for event, el in etree.iterwalk(body, events=("start", "end")):
-        if event == "start":
-            if is_block(el) or el.tag == "lb":
-                flush()
-            elif el.tag == "cell":
-                parts.append(" ")
-            if el.text and el.tag != "graphic":
-                parts.append(el.text)
-        else:
-            if is_block(el):
-                flush()
-            if el.tail and el is not body:
-                parts.append(el.tail)
-    flush()
-    return lines
-
-
-_LAYOUT_CELL_CHARS = 300
-
-
-def _kept_layout_table(body) -> bool:
-    """trafilatura keeps a page's layout table as one: a "cell" holding the whole article."""
-    return any(len("".join(cell.itertext())) > _LAYOUT_CELL_CHARS for cell in body.iter("cell"))
-
-
-_SCRAP_MAX_CHARS = 40
-_SENTENCE_END_RE = re.compile(r"[.!?。！？]")
-
-
-def _is_scrap(lines: list[str]) -> bool:
-    """What trafilatura returns for a page without an article: a few words, no sentence."""
-    text = " ".join(lines)
-    return len(text) < _SCRAP_MAX_CHARS and not _SENTENCE_END_RE.search(text)
-
-
 def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
-    for caption in root.iter("figcaption"):
-        caption.tag = "p"  # trafilatura drops captions; a caption inside the article is text
-        figure = caption.getparent()
-        if figure is not None and figure.tag == "figure":
-            figure.tag = "div"
-    found = trafilatura.bare_extraction(
-        root, url=url, include_comments=False, include_tables=config.include_tables, with_metadata=False
-    )
-    if found is None or found.body is None or _kept_layout_table(found.body):
+    body = trafilatura_body(root, url, config.include_tables)
+    if body is None:  # trafilatura found nothing, or kept a whole layout table
         root = dom.parse_html(html)  # trafilatura may have pruned the tree in place
         dom.drop_unreadable(root)
         return _extract_cjk(root, url, head, config)
-    lines = normalize_lines(trafilatura_lines(found.body))
-    if _is_scrap(lines):
+    lines = normalize_lines(trafilatura_lines(body))
+    if is_scrap(lines):
         lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
     lines, line_counts = drop_noise_lines(lines)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
