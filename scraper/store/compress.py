@@ -1,9 +1,9 @@
 """Raw page bodies are kept compressed so `reextract` can re-clean without refetching.
 
-zstd (level 3) is the default: on the fixture pages it runs ~4x faster than zlib
-level 6 (≈280 vs 65 MB/s) for a 6% larger result (2.57x vs 2.74x smaller), and
-compression time is on the save path of every page (tests/benchmarks/bench_store.py
-prints both). The codec is stored per row, so rows written with another stay readable.
+zstd (level 1) is the default: on the fixture pages it runs ~6x faster than zlib
+level 6 (≈430 vs 67 MB/s) for a 10% larger result (2.58x vs 2.87x smaller; zstd
+level 3 gives 2.67x at 330 MB/s), and compression time is on the save path of every
+page (tests/benchmarks/bench_store.py prints zlib and zstd). The codec is stored per row, so rows written with another stay readable.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import zstandard
 from ..errors import StoreError
 
 DEFAULT_CODEC = "zstd"
-_ZSTD_LEVEL = 3
+_ZSTD_LEVEL = 1
 _zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
 _zd = zstandard.ZstdDecompressor()
 
