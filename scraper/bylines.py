@@ -73,6 +73,10 @@ _AUTHOR_SLASH_SOURCE_RE = re.compile(
     r"^([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2})\s*/\s*"
     r"(\S{2,12}?(?:报|報|网|網|社|台|日报|晚报|新闻|新聞|客户端|杂志|APP|app))$"
 )
+_TIME_OF_DAY_RE = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)")
+_STAMP_WORDS_MAX = 12
+# link text glued to a byline: "作者：余毅菁 向雪妮<a>返回富达，查看更多</a>"
+_AUTHOR_TAIL_RE = re.compile(r"(返回|查看|点击|更多|阅读|[，。；！？|]).*$")
 _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
 # A value ends at a bar, a bracket or a space, except the space inside a Latin name ("China Daily").
 _VALUE_STOP_RE = re.compile(r"[|｜【\[]|\s{2,}|(?<![A-Za-z])\s|\s(?![A-Za-z])")
@@ -125,10 +129,10 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
             continue
         result.dates.extend(find_dates(raw))  # "来源：新华网 2021-10-22 09:12"
         value = _clean_value(raw, name)
-        if name == "author":
-            value = _REPORTER_PREFIX_RE.sub("", value)  # "南都记者 余毅菁" -> "余毅菁"
         if (name == "author" and len(value) > 30) or _SENTENCE_PUNCT_RE.search(value):
             return MetaLine()  # a sentence ("记者：具体有哪些措施？" in an interview), not a byline
+        if name == "author":  # "南都记者 余毅菁" -> "余毅菁"; link text glued after the names goes
+            value = _AUTHOR_TAIL_RE.sub("", _REPORTER_PREFIX_RE.sub("", value)).strip()
         if value and (name not in result.fields or label in _PREFERRED_EDITOR):
             result.fields[name] = value
             result.chief_editor = result.chief_editor or (name == "editor" and label in _PREFERRED_EDITOR)
@@ -167,7 +171,9 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
     dates = find_dates(line)
     if dates:
         rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", line))
-        if len(rest) <= 2:
+        # a bare date, or a timestamp next to a few words (the outlet, the writers):
+        # "金融市场棱镜2019-09-23 07:48", "2020-06-05 20:35 叨叨姐 胡一刀"
+        if len(rest) <= 2 or (len(rest) <= _STAMP_WORDS_MAX and _TIME_OF_DAY_RE.search(line)):
             result.dates = dates
             result.only_metadata = True
     return result

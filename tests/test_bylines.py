@@ -236,3 +236,20 @@ def test_author_slash_source_byline():
     meta = parse_meta_line("陈颖/解放日报")
     assert meta.fields == {"author": "陈颖", "source": "解放日报"} and meta.only_metadata
     assert not parse_meta_line("上海/北京").only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [("金融市场棱镜2019-09-23 07:48", "2019-09-23"), ("2020-06-05 20:35 叨叨姐 胡一刀 李小飞刀", "2020-06-05")],
+)
+def test_timestamp_next_to_a_few_words_is_metadata(line, date):
+    meta = parse_meta_line(line)
+    assert meta.only_metadata and meta.dates == [date]
+
+
+def test_timestamp_inside_a_sentence_is_body():
+    assert not parse_meta_line("1月30日下午3:00，县委召开常委会议，研究部署疫情防控工作。").only_metadata
+
+
+def test_link_text_glued_after_the_authors_is_cut():
+    assert parse_meta_line("作者：余毅菁 向雪妮返回富达，查看更多").fields == {"author": "余毅菁 向雪妮"}
