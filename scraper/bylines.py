@@ -84,6 +84,7 @@ _SENTENCE_PUNCT_RE = re.compile(r"[。？！?!；]")
 _SUPPLIED_BY_RE = re.compile(r"^\s*(\S{2,30}?)\s*(?:供稿|供图|提供)\s*$")
 _REPORTER_PREFIX_RE = re.compile(r"^\S{0,8}?(?:记者|記者|通讯员|通訊員)\s+")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")  # "http://biz.163.com 2005-04-25 来源：…"
+_DATE_TIME_CHARS_RE = re.compile(r"[\d\-/:.年月日号时分秒]+")
 _LEFTOVER_RE = re.compile(r"[\s|｜·•【】\[\]()（）,，;；:：/\-—]+")
 
 
@@ -141,9 +142,14 @@ def parse_meta_line(line: str, *, max_len: int = 120) -> MetaLine:
     if m:  # "医技药剂党支部供稿 摄影/张艳": the supplier is the source
         result.fields.setdefault("source", m.group(1))
         leftover = ""
-    rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", _URL_RE.sub("", leftover)))
+    rest = _words_left(_URL_RE.sub("", leftover))
     result.only_metadata = len(rest) <= 2
     return result
+
+
+def _words_left(text: str) -> str:
+    """What remains of `text` without dates, times and separators: the prose, if any."""
+    return _LEFTOVER_RE.sub("", _DATE_TIME_CHARS_RE.sub("", text))
 
 
 def _label_field(label: str) -> str:
@@ -170,7 +176,7 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
         return result
     dates = find_dates(line)
     if dates:
-        rest = _LEFTOVER_RE.sub("", re.sub(r"[\d\-/:.年月日号时分秒]+", "", line))
+        rest = _words_left(line)
         # a bare date, or a timestamp next to a few words (the outlet, the writers):
         # "金融市场棱镜2019-09-23 07:48", "2020-06-05 20:35 叨叨姐 胡一刀"
         if len(rest) <= 2 or (len(rest) <= _STAMP_WORDS_MAX and _TIME_OF_DAY_RE.search(line)):

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 import lxml.html
 
-import re
-
 from .blocks import Block
+from .normalize import HAN_RE
 
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # Tuned on development pages; tests/test_content.py pins the behaviour they buy.
 PROSE_MIN_CHARS = 12  # a punctuated block this long is prose (Han characters)
@@ -38,7 +36,7 @@ def block_value(block: Block) -> float:
     plain = block.chars - links
     if plain <= 0:
         return -links * LINK_WEIGHT - LABEL_COST
-    scale = 1 if _HAN_RE.search(block.text) else LATIN_FACTOR
+    scale = 1 if HAN_RE.search(block.text) else LATIN_FACTOR
     prose = (block.punctuation >= 1 and plain >= PROSE_MIN_CHARS * scale) or plain >= LONG_BLOCK_CHARS * scale
     if prose and block.link_ratio <= 0.5:
         return plain - links * PROSE_LINK_WEIGHT

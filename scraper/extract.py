@@ -27,7 +27,7 @@ from .markup import TITLE_CLASS_RE, scan_source_and_date
 from .metadata import HeadMetadata, read_head
 from .models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
-from .normalize import normalize_lines, paragraph_key, strip_pinyin_annotations
+from .normalize import HAN_RE, normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
 from .trafilatura_body import is_scrap, trafilatura_body, trafilatura_lines
 
@@ -42,7 +42,6 @@ _ADOPTION_NOTE_RE = re.compile(r"^[（(].{4,60}(通过|发布|公布|印发|施�
 _TITLE_SEARCH_LINES = 4
 _TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
 _CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
-_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
 _DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六七八九十]")
 
@@ -103,7 +102,7 @@ def _extend_tail(blocks: list[Block], end: int) -> int:
     for block in blocks[end + 1 : end + 1 + _TAIL_WINDOW]:
         if _ATTACHMENT_RE.match(block.text):
             last = block.index
-        elif block.link_chars or block.chars > _TAIL_MAX_CHARS * (1 if _HAN_RE.search(block.text) else 3):
+        elif block.link_chars or block.chars > _TAIL_MAX_CHARS * (1 if HAN_RE.search(block.text) else 3):
             break
         elif _is_closing_date(block):
             return block.index

@@ -16,6 +16,7 @@ _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # Control characters (NUL from broken CMS exports, form feeds) never belong in text.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{_HAN}]")  # one Han character: tells Chinese text from alphabetic
 
 # Pinyin annotations ("務(wù)", "級(jí)"): a Han character followed by one romanised
 # syllable in parentheses. Some converters used to insert them into traditional-
