@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .charset import decode
+from .decode import decode, ensure_html
 from .errors import EmptyInputError, InputTooLargeError, NoContentError
 from .extract import extract
 from .models import CleanConfig, Document
-from .sniff import ensure_html
 
 DEFAULT_CONFIG = CleanConfig()
 

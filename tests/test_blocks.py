@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.blocks import is_data_table, split_blocks
+from scraper.extract.blocks import is_data_table, split_blocks
 
 
 def _root(body: str) -> lxml.html.HtmlElement:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.bylines import parse_meta_line, person_name
+from scraper.extract.bylines import parse_meta_line, person_name
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""scraper.charset: bytes -> str as browsers do it, and right where the page lies."""
+"""scraper.decode.charset: bytes -> str as browsers do it, and right where the page lies."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from charset_pages import (
     script_heavy_gbk_page,
 )
 
-from scraper.charset import decode, normalize_label, prescan
+from scraper.decode.charset import decode, normalize_label, prescan
 
 META_GB2312 = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />'
 META_UTF8 = '<meta charset="utf-8">'

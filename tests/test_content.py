@@ -5,8 +5,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.blocks import split_blocks
-from scraper.content import block_value, find_main_run
+from scraper.extract.blocks import split_blocks
+from scraper.extract.content import block_value, find_main_run
 
 PARAS = [
     "1月30日，通渭县召开新型冠状病毒感染的肺炎疫情防控工作会议，安排部署全县疫情防控工作。县委书记主持会议并讲话。",

@@ -20,7 +20,7 @@ from scraper.errors import (
     InvalidURLError,
     TooManyRedirectsError,
 )
-from scraper.fetch import FetchLimits
+from scraper.sources.http import FetchLimits
 
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=5, max_redirects=5)
 FAST_RETRY = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05, max_retry_after=5)

@@ -12,7 +12,7 @@ from scraper.crawl.fetcher import Fetcher, error_reason
 from scraper.crawl.politeness import Politeness
 from scraper.crawl.retry import RetryPolicy
 from scraper.errors import RobotsDisallowedError, RobotsUnavailableError
-from scraper.fetch import FetchLimits
+from scraper.sources.http import FetchLimits
 
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=5, max_redirects=5)
 FAST_RETRY = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05, max_retry_after=5)

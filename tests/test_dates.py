@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.dates import date_from_url, find_dates, make_date, parse_date
+from scraper.extract.dates import date_from_url, find_dates, make_date, parse_date
 
 
 @pytest.mark.parametrize(

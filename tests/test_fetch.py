@@ -1,4 +1,4 @@
-"""scraper.fetch over real HTTP on loopback: limits, decoding, redirects, errors."""
+"""scraper.sources.http over real HTTP on loopback: limits, decoding, redirects, errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import zstandard
 from httpserv import RawServer, closed_port, send_chunks, send_response
 
-from scraper.crawl.decompress import make_decoder
+from scraper.sources.decompress import make_decoder
 from scraper.errors import (
     ConnectError,
     ContentEncodingError,
@@ -26,7 +26,7 @@ from scraper.errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
-from scraper.fetch import FetchLimits, fetch_url, fetch_url_async, human_bytes
+from scraper.sources.http import FetchLimits, fetch_url, fetch_url_async, human_bytes
 
 MB = 1024 * 1024
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=5, max_wire_bytes=2 * MB,

@@ -7,8 +7,8 @@ import json
 import lxml.html
 import pytest
 
-from scraper.metadata import choose_title, meta_tags, read_head, read_linked_data
-from scraper.markup import scan_headings
+from scraper.extract.metadata import choose_title, meta_tags, read_head, read_linked_data
+from scraper.extract.markup import scan_headings
 
 TITLE = "通渭县召开疫情防控工作会议"
 SITE = "通渭县人民政府"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule, reads_as_sentence
-from scraper.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES
+from scraper.extract.noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule, reads_as_sentence
+from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES
 
 # ---------------------------------------------------------------------------
 # LineRule cases: rule name -> (chrome lines it removes, body lines that survive).

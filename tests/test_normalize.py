@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.normalize import clean_line, dedupe_paragraphs, normalize_lines, paragraph_key, strip_pinyin_annotations
+from scraper.extract.normalize import clean_line, dedupe_paragraphs, normalize_lines, paragraph_key, strip_pinyin_annotations
 
 # A paragraph as the converter in seed-000 left it: traditional characters, each
 # "difficult" one followed by its romanisation.

@@ -1,4 +1,4 @@
-"""scraper.sniff: tell web pages from PDFs, images, archives and other binaries."""
+"""scraper.decode.sniff: tell web pages from PDFs, images, archives and other binaries."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from charset_pages import GB_SENTENCE, gov_page
 
 from scraper.errors import EmptyInputError, NotHTMLError
-from scraper.sniff import classify, ensure_html, sniff
+from scraper.decode.sniff import classify, ensure_html, sniff
 
 PAGE = gov_page('<meta charset="gb2312">')
 

@@ -11,7 +11,7 @@ import click
 
 from .. import sources
 from ..errors import ScraperError
-from ..fetch import fetch_url
+from ..sources.http import fetch_url
 from ..models import CleanConfig, Decoded, Document, Fetched, PageRecord
 from ..pipeline import clean
 from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path

@@ -1,7 +1,6 @@
 """Crawling: `run_crawl(config, store) -> RunSummary` and its building blocks (see README.md).
 
-Imports lazily: `scraper.fetch` imports `scraper.crawl.decompress`, so pulling the
-fetcher in at package import would make an import cycle.
+Imports lazily, so `import scraper.crawl` stays cheap for commands that do not crawl.
 
     from scraper.crawl import load_config, run_crawl
     from scraper.store import Store

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from ..fetch import now_iso
+from ..sources.http import now_iso
 from ..models import Fetched, PageRecord
 from ..store import Store
 from . import neardup

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
-from ..fetch import FetchLimits, default_user_agent
+from ..sources.http import FetchLimits, default_user_agent
 from .politeness import Politeness
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}

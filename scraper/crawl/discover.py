@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ResponseTooLargeError, ScraperError
-from .decompress import gunzip_bounded
+from ..sources.decompress import gunzip_bounded
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from ..errors import (
     RobotsDisallowedError,
     RobotsUnavailableError,
 )
-from ..fetch import (
+from ..sources.http import (
     DEFAULT_LIMITS,
     FetchLimits,
     check_http_url,

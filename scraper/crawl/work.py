@@ -18,7 +18,7 @@ from typing import Any
 
 import lxml.html
 
-from ..charset import decode
+from ..decode import decode
 from ..errors import (
     EmptyInputError,
     InputTooLargeError,
@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..models import CleanConfig, Document
 from ..pipeline import clean
-from ..sniff import ensure_html
+from ..decode import ensure_html
 from .classify import classify
 from .dedup import signature
 from .discover import base_url_of, feed_links, resolve

@@ -1,4 +1,4 @@
-"""Charset benchmark: scraper.charset.decode vs trafilatura on real Chinese pages.
+"""Charset benchmark: scraper.decode.charset.decode vs trafilatura on real Chinese pages.
 
     .venv/bin/python tests/benchmarks/bench_charset.py [path/to/zh-dev.jsonl.gz]
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from trafilatura.utils import decode_file  # noqa: E402
 
-from scraper.charset import decode  # noqa: E402
+from scraper.decode.charset import decode  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "zh-dev.jsonl.gz"
 REPEAT = 5
@@ -116,7 +116,7 @@ def run(records: list[dict[str, Any]]) -> None:
     total = len(records)
     print(f"pages: {total}   sources: {dict(sources)}")
     print(
-        f"scraper.charset.decode : {ours['exact']}/{total} exact, {ours['near']} near, "
+        f"scraper.decode.charset.decode : {ours['exact']}/{total} exact, {ours['near']} near, "
         f"{ours['garbled']} garbled; {family_ok}/{total} codec family right; "
         f"{ours_ms / total:.2f} ms/page"
     )

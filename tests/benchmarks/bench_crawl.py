@@ -68,7 +68,7 @@ def _templates() -> list[dict]:
     fixtures/site's generated articles. Each knows its codec and which lines to swap."""
     from build_site import generated_articles, render_article, rewrite_links
 
-    from scraper.charset import decode
+    from scraper.decode.charset import decode
 
     out = []
     for js in sorted((ROOT / "fixtures" / "pages").glob("*.json")):

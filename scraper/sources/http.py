@@ -21,7 +21,7 @@ from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import httpx
 
-from .errors import (
+from ..errors import (
     ConnectError,
     FetchTimeoutError,
     HTTPStatusError,
@@ -30,8 +30,8 @@ from .errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
-from .crawl.decompress import make_decoder
-from .models import Fetched
+from .decompress import make_decoder
+from ..models import Fetched
 
 MB = 1024 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -41,7 +41,7 @@ DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
 
 def default_user_agent() -> str:
     """Names the tool and its version; operators add a contact with `user_agent` in sites.toml."""
-    from . import __version__
+    from .. import __version__
 
     return f"scraper/{__version__} (polite crawler; obeys robots.txt)"
 
@@ -337,12 +337,4 @@ def _run_sync(coro: Awaitable[Any]) -> Any:
         return asyncio.run(coro)  # type: ignore[arg-type]
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:  # called from inside a loop
         return pool.submit(asyncio.run, coro).result()  # type: ignore[arg-type]
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("Fetcher", "FetchResult"):
-        from .crawl import fetcher
-
-        return getattr(fetcher, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -24,9 +24,9 @@ import re
 
 from charset_normalizer import from_bytes
 
-from .charset_labels import LABEL_TABLE as _LABEL_TABLE
-from .charset_labels import LABELS as _LABELS
-from .models import Decoded, EncodingSource
+from .labels import LABEL_TABLE as _LABEL_TABLE
+from .labels import LABELS as _LABELS
+from ..models import Decoded, EncodingSource
 
 # Browsers stop the <meta> prescan at 1024 bytes, then honour a later <meta> in <head> by
 # re-parsing ("change the encoding"). Many Chinese CMS templates put ~2 KB of script

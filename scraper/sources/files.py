@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .errors import InputError, InputTooLargeError
-from .models import Fetched
+from ..errors import InputError, InputTooLargeError
+from ..models import Fetched
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".asp", ".aspx", ".php", ".jsp")
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .errors import EmptyInputError, NotHTMLError
+from ..errors import EmptyInputError, NotHTMLError
 
 ACCEPTED_KINDS = frozenset({"html", "xml", "text"})
 HEAD_BYTES = 4096

@@ -11,7 +11,7 @@ import re
 import lxml.etree as etree
 import lxml.html
 
-from .errors import InputError
+from ..errors import InputError
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 

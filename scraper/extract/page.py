@@ -17,7 +17,7 @@ import lxml.html
 from cssselect import SelectorError
 
 from . import dom
-from .errors import ConfigError
+from ..errors import ConfigError
 from .blocks import Block, split_blocks
 from .bylines import person_name
 from .content import find_main_run
@@ -25,7 +25,7 @@ from .dates import date_from_url, find_dates
 from .bylines import parse_meta_line
 from .markup import TITLE_CLASS_RE, scan_source_and_date
 from .metadata import HeadMetadata, read_head
-from .models import CleanConfig, Document
+from ..models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
 from .normalize import HAN_RE, normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
