@@ -128,15 +128,15 @@ def _cut_trailing_chrome(candidate: Candidate, blocks: list[Block]) -> Candidate
     return candidate
 
 
-def block_run(root, bmap: BlockMap, kept: list[bool]) -> Candidate:
+def block_run(root, bmap: BlockMap, kept: list[bool], name: str = "run") -> Candidate:
     """The best-scoring run of prose blocks, widened by the lines that open and close an article."""
     blocks = bmap.blocks
     run = find_main_run(root, blocks, kept)
     if run is None:
-        return Candidate("run", [])
+        return Candidate(name, [])
     start, end = _extend_head(blocks, run.start, run.end, kept), _extend_tail(blocks, run.end, kept)
     indexes = [i for i in range(start, end + 1) if kept[i]]
-    return _cut_trailing_chrome(Candidate("run", indexes), blocks)
+    return _cut_trailing_chrome(Candidate(name, indexes), blocks)
 
 
 def whole_page(bmap: BlockMap, kept: list[bool]) -> Candidate:

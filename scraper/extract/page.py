@@ -20,6 +20,7 @@ from . import dom
 from .blocks import BlockMap, block_map
 from .candidates import Candidate, block_run, selected, whole_page
 from .choose import choose
+from .features import Reading, candidate_features, page_features, vectors
 from .fields import choose_title, decide, strip_description, strip_title
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
@@ -32,6 +33,7 @@ from .trafilatura_body import is_scrap, trafilatura_candidate
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK_SHARE = 0.15
+_THREAD_RULES = frozenset(("comments",))
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Extracted:
     document: Document
     removed: dict[str, int] = field(default_factory=dict)
     candidate: str | None = None  # which reading of the page was chosen
+    noise_lines: int = 0  # lines of the chosen reading the noise rules took out
 
 
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
@@ -71,10 +74,13 @@ def _candidates(page: _Page) -> list[Candidate]:
         return [selected(page.root, page.bmap, page.config.body_selector, page.pruning)]
     kept = page.pruning.kept()
     found = [block_run(page.root, page.bmap, kept), whole_page(page.bmap, kept)]
-    if not page.cjk:
-        traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables)
-        if traf is not None:
-            found.append(traf)
+    if page.pruning.spared:  # a region was spared as the page's main text: read it without, too
+        found.append(block_run(page.root, page.bmap, page.pruning.kept(strict=True), name="article"))
+    if page.pruning.counts.get("comments"):  # comments masked: read the page as a thread, too
+        found.append(block_run(page.root, page.bmap, page.pruning.kept(allow=_THREAD_RULES), name="thread"))
+    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables)
+    if traf is not None:
+        found.append(traf)
     return found
 
 
@@ -82,7 +88,7 @@ def _body_lines(page: _Page, chosen: Candidate) -> tuple[list[str], HeadMetadata
     """The chosen body's lines without its metadata lines and title, and the metadata read."""
     blocks = page.bmap.blocks
     head = page.head
-    if chosen.indexes:
+    if chosen.indexes and (page.cjk or chosen.lines is None):
         head = replace(head, title=choose_title(head, blocks, chosen.start))
     body_meta = read_body_metadata(blocks, chosen.start, chosen.end, head.title)
     if chosen.lines is not None:
@@ -98,6 +104,7 @@ def _body_lines(page: _Page, chosen: Candidate) -> tuple[list[str], HeadMetadata
 
 
 def _finish(page: _Page, chosen: Candidate) -> Extracted:
+    """The document a candidate gives: its lines cleaned, the page's metadata decided."""
     lines, head, body_meta, counts = _body_lines(page, chosen)
     lines = normalize_lines(lines)
     if chosen.lines is not None:
@@ -114,12 +121,34 @@ def _finish(page: _Page, chosen: Candidate) -> Extracted:
     removed = {**page.pruning.counts, **chosen.removed}
     for name, n in counts.items():
         removed[name] = removed.get(name, 0) + n
-    return Extracted(document, removed, chosen.name)
+    return Extracted(document, removed, chosen.name, sum(counts.values()))
 
 
-def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
-    """Extract the article of one page (decoded HTML) and its metadata."""
-    config = config or CleanConfig()
+@dataclass(frozen=True)
+class Choice:
+    """Every finished reading of a page, the features the chooser saw, and its pick."""
+
+    readings: list[Extracted]
+    vectors: list[list[float]]
+    chosen: int
+
+
+def _choose(page: _Page) -> Choice:
+    candidates = _candidates(page)
+    finished = [_finish(page, c) for c in candidates]
+    rows = candidate_features(
+        [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
+         for c, ex in zip(candidates, finished)],
+        page.bmap.blocks, page.head.title,
+    )
+    vecs = vectors(page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind), rows)
+    return Choice(finished, vecs, choose([ex.candidate for ex in finished], vecs, page.cjk))
+
+
+def readings(html: str, url: str | None = None, config: CleanConfig | None = None) -> Choice:
+    """Every candidate reading of the page with its features (for training and inspecting the chooser)."""
+    return _choose(_parse(html, url, config or CleanConfig()))
+def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
     html = strip_pinyin_annotations(html)
     root = dom.parse_html(html)
     head = read_head(root)
@@ -129,5 +158,10 @@ def extract(html: str, url: str | None = None, config: CleanConfig | None = None
         head = replace(head, source=head.source or source, markup_date=date)
     dom.prepare(root)
     bmap = block_map(root)
-    page = _Page(root, head, bmap, prune(root, bmap), cjk, url, config)
-    return _finish(page, choose(_candidates(page), page.bmap.blocks, cjk))
+    return _Page(root, head, bmap, prune(root, bmap), cjk, url, config)
+
+
+def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
+    """Extract the article of one page (decoded HTML) and its metadata."""
+    choice = _choose(_parse(html, url, config or CleanConfig()))
+    return choice.readings[choice.chosen]

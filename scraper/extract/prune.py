@@ -53,10 +53,19 @@ class Pruning:
     counts: Counter = field(default_factory=Counter)  # rule name -> regions masked
     guarded: Counter = field(default_factory=Counter)  # rule name -> regions spared (they hold the article)
     lifted: bool = False  # the masks took more prose than they left and were lifted
+    spared: list[range] = field(default_factory=list)  # the regions the guard kept
 
-    def kept(self, allow: frozenset[str] = frozenset()) -> list[bool]:
-        """Per block: kept, when the rules named in `allow` are not applied."""
-        return [name is None or name in allow for name in self.removed_by]
+    def kept(self, allow: frozenset[str] = frozenset(), strict: bool = False) -> list[bool]:
+        """Per block: kept, when the rules named in `allow` are not applied.
+
+        `strict` masks the spared regions too: the reading of a page whose
+        largest region really is a comment thread beside a short article.
+        """
+        kept = [name is None or name in allow for name in self.removed_by]
+        if strict:
+            for span in self.spared:
+                kept[span.start:span.stop] = [False] * len(span)
+        return kept
 
 
 @dataclass
@@ -67,7 +76,7 @@ class _Region:
 
 
 def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, total_chars: int,
-             char_prefix: list[int], guarded: Counter) -> list[_Region]:
+             char_prefix: list[int], pruning: Pruning) -> list[_Region]:
     """Top-down: the regions rules match, not descending into one that is masked."""
     found: list[_Region] = []
     stack = list(reversed(root))
@@ -80,7 +89,8 @@ def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, t
                 prose = prefix[span.stop] - prefix[span.start]
                 chars = char_prefix[span.stop] - char_prefix[span.start]
                 if prose > _MOST * total_prose or chars > rule.max_share * total_chars:
-                    guarded[rule.name] += 1
+                    pruning.guarded[rule.name] += 1
+                    pruning.spared.append(span)
                 else:
                     found.append(_Region(rule.name, span, prose))
                     continue
@@ -102,8 +112,7 @@ def prune(root: lxml.html.HtmlElement, bmap: BlockMap, rules: tuple[ElementRule,
     chars = _prefix([b.chars for b in blocks])
     pruning = Pruning([None] * len(blocks))
     body = root.find("body")
-    regions = _regions(body if body is not None else root, bmap, rules, prose, prose[-1], chars[-1], chars,
-                       pruning.guarded)
+    regions = _regions(body if body is not None else root, bmap, rules, prose, prose[-1], chars[-1], chars, pruning)
     taken = sum(r.prose for r in regions)
     if taken > prose[-1] - taken:  # far less prose left than taken away: these matches lie
         pruning.lifted = True
