@@ -78,7 +78,7 @@ def _candidates(page: _Page) -> list[Candidate]:
         found.append(block_run(page.root, page.bmap, page.pruning.kept(strict=True), name="article"))
     if page.pruning.counts.get("comments"):  # comments masked: read the page as a thread, too
         found.append(block_run(page.root, page.bmap, page.pruning.kept(allow=_THREAD_RULES), name="thread"))
-    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables)
+    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
     if traf is not None:
         found.append(traf)
     return found

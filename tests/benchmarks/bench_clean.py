@@ -25,7 +25,7 @@ import trafilatura
 
 import scraper
 
-DEFAULT_SETS = [Path("../shared/data/zh-dev.jsonl.gz"), Path("../shared/data/en-dev.jsonl.gz")]
+DEFAULT_SETS = [Path(f"../shared/data/{name}.jsonl.gz") for name in ("zh-dev", "zh2-dev", "en-dev", "wcxb-dev")]
 
 
 def load(path: Path) -> list[tuple[bytes, str | None]]:
