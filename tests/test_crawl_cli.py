@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -149,18 +150,29 @@ def test_signal_during_a_run_stops_cleanly_and_the_next_run_resumes(tmp_path, si
 
 
 def test_a_second_crawl_while_one_runs_is_refused_naming_the_first(tmp_path):
+    """The first crawl is held inside a request the test controls, so it still holds the
+    lock however long the second one takes to start (no race with a loaded machine)."""
     db = tmp_path / "s.db"
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(req, sock):
+        arrived.set()
+        release.wait(120)
+        send_response(sock, 200, {"Content-Type": "text/html; charset=utf-8"}, article(1))
+
     with RawServer() as srv:
-        _slow_site(srv, 40)
+        srv.route("/", page(list_page(["/art_1_1.html"])))
+        srv.route("/art_1_1.html", held)
         cfg = _config(tmp_path, srv.url("/"), "concurrency = 1\nsite_concurrency = 1")
         first = _spawn(cfg, db, "-q")
         try:
-            _wait(lambda: bool(_runs(db)) and _runs(db)[0][1] >= 2)
+            assert arrived.wait(120), "the first crawl never reached the article"
             second = subprocess.run([sys.executable, "-m", "scraper", "crawl", cfg, "--db", str(db)],
-                                    capture_output=True, text=True, timeout=30)
+                                    capture_output=True, text=True, timeout=120)
         finally:
-            first.send_signal(signal.SIGTERM)
-            first.communicate(timeout=15)
-    assert second.returncode == 75
+            release.set()
+            first.communicate(timeout=120)
+    assert second.returncode == 75, second.stderr
     assert f"another crawl (pid {first.pid}) is running on {db}" in second.stderr
-    assert len(_runs(db)) == 1  # the refused run left no trace
+    assert first.returncode == 0
+    assert _runs(db) == [("ok", 2)]  # the refused run left no trace
