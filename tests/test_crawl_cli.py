@@ -70,6 +70,17 @@ def test_a_second_run_on_the_same_store_is_refused(tmp_path):
     assert f"another crawl (pid {os.getpid()}) is running on {db}" in result.stderr
 
 
+def test_a_symlink_to_a_locked_store_is_refused_too(tmp_path):
+    db, link = tmp_path / "s.db", tmp_path / "link.db"
+    db.write_bytes(b"")
+    link.symlink_to(db)
+    with RunLock(db):
+        result = invoke(_config(tmp_path, "http://127.0.0.1:9/"), "--db", str(link))
+    assert result.exit_code == 75
+    assert f"another crawl (pid {os.getpid()}) is running on {link} (the same file as {db})" in result.stderr
+    assert db.read_bytes() == b""  # refused before the store was opened
+
+
 def test_run_every_stops_between_runs():
     stopper, calls = Stopper(), []
 
