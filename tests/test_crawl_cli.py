@@ -46,6 +46,40 @@ def test_config_error_exits_2_naming_file_and_key(tmp_path):
     assert invoke(str(cfg), "--every", "often").exit_code == 2
 
 
+@pytest.mark.parametrize("extra,message", [
+    ("delay = inf", "crawl.delay: expected a finite number, got inf"),
+    ("delay = nan", "crawl.delay: expected a finite number, got nan"),
+    ("revisit_articles = '1000000w'", "crawl.revisit_articles: '1000000w' is too long: at most 3650 days"),
+    ("user_agent = '爬虫/1.0'", "crawl.user_agent: must be one line of printable ASCII"),
+    ("[crawl.limits]\ntotal_timeout = inf", "crawl.limits.total_timeout: expected a finite number, got inf"),
+    ("[crawl.limits]\nread_timeout = nan", "crawl.limits.read_timeout: expected a finite number, got nan"),
+    ("[crawl.limits]\nmax_body_bytes = 1", "crawl.limits.max_body_bytes: must be between 64KB and 1GB, got 1"),
+])
+def test_configs_that_would_break_the_run_exit_2_before_it_starts(tmp_path, extra, message):
+    db = tmp_path / "s.db"
+    cfg = _config(tmp_path, "http://127.0.0.1:9/", extra)
+    if extra.startswith("delay"):  # instead of _config's delay = 0
+        (tmp_path / "sites.toml").write_text(open(cfg, encoding="utf-8").read().replace("delay = 0\n", ""))
+    result = invoke(cfg, "--db", str(db))
+    assert result.exit_code == 2, result.output
+    assert f"error: {tmp_path / 'sites.toml'}: {message}" in result.stderr
+    assert "Traceback" not in result.output and not db.exists()
+
+
+def test_a_seed_port_out_of_range_and_bad_arguments_exit_2(tmp_path):
+    db = tmp_path / "s.db"
+    result = invoke(_config(tmp_path, "http://127.0.0.1:99999/"), "--db", str(db))
+    assert result.exit_code == 2
+    assert "seeds[0]: port 99999 of 'http://127.0.0.1:99999/' is out of range (1-65535)" in result.stderr
+    cfg = _config(tmp_path, "http://127.0.0.1:9/")
+    result = invoke(cfg, "--db", str(db), "--every", "99999999999d")
+    assert result.exit_code == 2 and "error: --every: '99999999999d' is too long: at most 3650 days" in result.stderr
+    assert invoke(cfg, "--db", str(db), "--max-pages", str(10**20)).exit_code == 2
+    result = invoke("/dev/zero", "--db", str(db))
+    assert result.exit_code == 2 and "error: /dev/zero: larger than 1 MB: not a sites file" in result.stderr
+    assert not db.exists()
+
+
 def test_one_run_prints_log_lines_and_a_summary_and_exits_1_on_failures(tmp_path):
     with RawServer() as srv:
         _small_site(srv, broken=True)

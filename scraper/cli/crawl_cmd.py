@@ -47,13 +47,13 @@ def _exit_code(summary, stopper) -> int:
 
 
 def _load(sites: str, every: str | None, max_pages: int | None):
-    from ..crawl.config import load_config, parse_duration
+    from ..crawl.config import duration_within, load_config
 
     config = load_config(sites)
     interval = None
     if every is not None:
         try:
-            interval = parse_duration(every)
+            interval = duration_within()(every)
         except ValueError as exc:
             raise ConfigError(f"--every: {exc}") from None
         if interval <= 0:
@@ -66,9 +66,9 @@ def _load(sites: str, every: str | None, max_pages: int | None):
 @db_option
 @click.option("--every", default=None, metavar="DURATION",
               help="Keep running: start a run every DURATION (e.g. 30m, 6h, 1d) until SIGTERM/Ctrl-C.")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+@click.option("--max-pages", type=click.IntRange(1, 10**9), default=None,
               help="At most N pages per site in this run (overrides the config).")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
+@click.option("--workers", type=click.IntRange(0, 256), default=None,
               help="Cleaning processes (default: one per core; 0 = clean in the crawler process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; a one-line report on stderr if pages failed.")
 @handle_errors

@@ -10,6 +10,7 @@ these messages. See fixtures/sites.example.toml for every key, documented.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,14 @@ from .politeness import Politeness
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SIZES = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _HOST = re.compile(r"^(\*\.|\.)?[a-z0-9\u0080-\uffff]([a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?(:\d+)?$")
+# Upper bounds: a value past these validates as a number but hangs or breaks a run
+# (a delay of 1e300 s, a revisit date past year 9999, a 2**40-page budget).
+MAX_DURATION = 3650 * 86400.0  # revisit intervals, --every: ten years
+MAX_DELAY = 3600.0  # seconds between two requests to one host
+MAX_TIMEOUT = 3600.0  # connect, read, total: one HTTP exchange
+MIN_BODY_LIMIT = 64 * 1024  # a size limit below any real web page fails every page
+MAX_BODY_LIMIT = 1024**3
+MAX_USER_AGENT = 512
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -31,6 +40,8 @@ def parse_duration(value: str | int | float) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a duration like '6h', got a boolean")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a duration like '6h', got {value}")
         if value < 0:
             raise ValueError("a duration must not be negative")
         return float(value)
@@ -38,7 +49,28 @@ def parse_duration(value: str | int | float) -> float:
     parts = re.findall(r"(\d+(?:\.\d+)?)([smhdw])", text)
     if not parts or "".join(n + u for n, u in parts) != text:
         raise ValueError(f"expected a duration like '30m', '6h' or '7d', got {value!r}")
-    return float(sum(float(n) * _UNITS[u] for n, u in parts))
+    seconds = float(sum(float(n) * _UNITS[u] for n, u in parts))
+    if not math.isfinite(seconds):
+        raise ValueError(f"duration {value!r} is too long")
+    return seconds
+
+
+def duration_within(maximum: float = MAX_DURATION) -> Callable[[Any], float]:
+    """parse_duration, refusing anything longer than `maximum` seconds."""
+
+    def check(value: Any) -> float:
+        seconds = parse_duration(value)
+        if seconds > maximum:
+            raise ValueError(f"{value!r} is too long: at most {_human_seconds(maximum)}")
+        return seconds
+    return check
+
+
+def _human_seconds(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def parse_size(value: str | int) -> int:
@@ -161,18 +193,56 @@ def _typed(*types: type, what: str) -> Callable[[Any], Any]:
 
 
 _int = _typed(int, what="an integer")
-_num = _typed(int, float, what="a number")
+_any_num = _typed(int, float, what="a number")
+
+
+def _num(value: Any) -> float:
+    """A number that is finite: inf and nan validate as floats but hang or disable a limit."""
+    value = _any_num(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value}")
+    return value
 _str = _typed(str, what="a string")
 _bool = _typed(bool, what="true or false")
 
 
-def _positive(check: Callable[[Any], Any], minimum: float = 1) -> Callable[[Any], Any]:
+def _positive(check: Callable[[Any], Any], minimum: float = 1, maximum: float | None = None) -> Callable[[Any], Any]:
     def inner(value: Any) -> Any:
         value = check(value)
         if value < minimum:
             raise ValueError(f"must be at least {minimum:g}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum:g}, got {value}")
         return value
     return inner
+
+
+def _size(value: Any) -> int:
+    size = parse_size(value)
+    if not MIN_BODY_LIMIT <= size <= MAX_BODY_LIMIT:
+        raise ValueError(f"must be between 64KB and 1GB, got {value!r}")
+    return size
+
+
+def _user_agent(value: Any) -> str:
+    """Sent as a header on every request: one line of printable ASCII."""
+    agent = _str(value)
+    if not agent.strip():
+        raise ValueError("must not be empty")
+    if len(agent) > MAX_USER_AGENT:
+        raise ValueError(f"too long: {len(agent)} characters (at most {MAX_USER_AGENT})")
+    for i, char in enumerate(agent):
+        if not " " <= char <= "~":
+            what = "a line break" if char in "\r\n" else f"{char!r}"
+            raise ValueError(f"must be one line of printable ASCII (an HTTP header); {what} at position {i}"
+                             " (write non-ASCII names in pinyin or English)")
+    return agent
+
+
+def _port_ok(netloc: str, original: Any) -> None:
+    port = netloc.rsplit(":", 1)[1] if re.search(r":\d+$", netloc) else None
+    if port is not None and not 1 <= int(port) <= 65535:
+        raise ValueError(f"port {int(port)} of {original!r} is out of range (1-65535)")
 
 
 def _list_of(item: Callable[[Any], Any]) -> Callable[[Any], tuple]:
@@ -200,6 +270,7 @@ def _url(value: Any) -> str:
     parts = urlsplit(_str(value))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an absolute http(s) URL: {value!r}")
+    _port_ok(parts.netloc, value)
     return value
 
 
@@ -207,6 +278,7 @@ def _host(value: Any) -> str:
     host = _str(value).strip().lower()
     if not _HOST.match(host):
         raise ValueError(f"expected a host name like 'www.gov.cn' or '*.gov.cn', got {value!r}")
+    _port_ok(host, value)
     return host
 
 
@@ -225,15 +297,21 @@ def _selector(value: Any) -> str:
     return selector
 
 
+_DELAY = _positive(_num, 0, MAX_DELAY)
+_DEPTH = _positive(_int, 0, 1000)
+_PAGES = _positive(_int, 1, 10**9)
+_SITE_CONCURRENCY = _positive(_int, 1, 100)
+
+
 def _limits(table: _Table, user_agent: str) -> FetchLimits:
     base = FetchLimits(user_agent=user_agent)
     limits = FetchLimits(
-        connect_timeout=table.get("connect_timeout", _positive(_num, 0.001), base.connect_timeout),
-        read_timeout=table.get("read_timeout", _positive(_num, 0.001), base.read_timeout),
-        total_timeout=table.get("total_timeout", _positive(_num, 0.001), base.total_timeout),
-        max_wire_bytes=table.get("max_wire_bytes", parse_size, base.max_wire_bytes),
-        max_body_bytes=table.get("max_body_bytes", parse_size, base.max_body_bytes),
-        max_redirects=table.get("max_redirects", _positive(_int, 0), base.max_redirects),
+        connect_timeout=table.get("connect_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.connect_timeout),
+        read_timeout=table.get("read_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.read_timeout),
+        total_timeout=table.get("total_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.total_timeout),
+        max_wire_bytes=table.get("max_wire_bytes", _size, base.max_wire_bytes),
+        max_body_bytes=table.get("max_body_bytes", _size, base.max_body_bytes),
+        max_redirects=table.get("max_redirects", _positive(_int, 0, 30), base.max_redirects),
         user_agent=user_agent,
     )
     table.finish()
@@ -253,13 +331,13 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
         allowed_hosts=hosts,
         include=table.get("include", _list_of(_regex), ()),
         exclude=table.get("exclude", _list_of(_regex), ()),
-        max_depth=table.get("max_depth", _positive(_int, 0), defaults["max_depth"]),
-        max_pages=table.get("max_pages", _positive(_int), defaults["max_pages"]),
-        delay=table.get("delay", _positive(_num, 0), defaults["delay"]),
-        concurrency=table.get("concurrency", _positive(_int), defaults["site_concurrency"]),
+        max_depth=table.get("max_depth", _DEPTH, defaults["max_depth"]),
+        max_pages=table.get("max_pages", _PAGES, defaults["max_pages"]),
+        delay=table.get("delay", _DELAY, defaults["delay"]),
+        concurrency=table.get("concurrency", _SITE_CONCURRENCY, defaults["site_concurrency"]),
         body_selector=table.get("body_selector", _selector, None),
-        revisit_lists=table.get("revisit_lists", parse_duration, defaults["revisit_lists"]),
-        revisit_articles=table.get("revisit_articles", parse_duration, defaults["revisit_articles"]),
+        revisit_lists=table.get("revisit_lists", duration_within(), defaults["revisit_lists"]),
+        revisit_articles=table.get("revisit_articles", duration_within(), defaults["revisit_articles"]),
         sitemaps=table.get("sitemaps", _bool, True),
         feeds=table.get("feeds", _list_of(_url), ()),
     )
@@ -276,16 +354,16 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     """Validate an already-parsed TOML document (tests, or configs built in code)."""
     top = _Table(file, "", data)
     crawl = _Table(file, "crawl", top.get("crawl", lambda v: v, {}))
-    user_agent = crawl.get("user_agent", _str, default_user_agent())
+    user_agent = crawl.get("user_agent", _user_agent, default_user_agent())
     defaults = {
-        "delay": crawl.get("delay", _positive(_num, 0), 1.0),
-        "site_concurrency": crawl.get("site_concurrency", _positive(_int), 2),
-        "max_depth": crawl.get("max_depth", _positive(_int, 0), 5),
-        "max_pages": crawl.get("max_pages", _positive(_int), 1000),
-        "revisit_lists": crawl.get("revisit_lists", parse_duration, 6 * 3600.0),
-        "revisit_articles": crawl.get("revisit_articles", parse_duration, 30 * 86400.0),
+        "delay": crawl.get("delay", _DELAY, 1.0),
+        "site_concurrency": crawl.get("site_concurrency", _SITE_CONCURRENCY, 2),
+        "max_depth": crawl.get("max_depth", _DEPTH, 5),
+        "max_pages": crawl.get("max_pages", _PAGES, 1000),
+        "revisit_lists": crawl.get("revisit_lists", duration_within(), 6 * 3600.0),
+        "revisit_articles": crawl.get("revisit_articles", duration_within(), 30 * 86400.0),
     }
-    concurrency = crawl.get("concurrency", _positive(_int), 16)
+    concurrency = crawl.get("concurrency", _positive(_int, 1, 1000), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()
@@ -310,11 +388,24 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     )
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_text(path: Path) -> str:
+    """The file as UTF-8, read at most 1 MB: `/dev/zero` or a mistyped log file must not
+    be read for ever (a FIFO such as `<(generate-sites)` still works)."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than 1 MB: not a sites file")
+    return data.decode("utf-8")
+
+
 def load_config(path: str | Path) -> CrawlConfig:
     """Read and validate a sites TOML file; any problem is a `ConfigError`."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
