@@ -18,8 +18,9 @@ from ..store.records import Entry, SearchHit
 from .app import EXIT_SOME_FAILED, EXIT_USAGE, db_option, fail, handle_errors, main, resolve_db_path
 
 
-def _open(db: str | None) -> Store:
-    return Store.open(resolve_db_path(db), create=False)
+def _open(db: str | None, *, readonly: bool = True) -> Store:
+    """Read commands open the store read-only: nothing is written, a read-only mount works."""
+    return Store.open(resolve_db_path(db), create=False, readonly=readonly)
 
 
 def _json(data: Any) -> None:
@@ -182,7 +183,7 @@ def reextract(site, batch_size, db) -> None:
     """Re-clean every stored raw body with the current extractor (no refetch)."""
     from .. import __version__, clean
 
-    with _open(db) as store:
+    with _open(db, readonly=False) as store:
         r = store.reextract(clean, site=site, extractor_version=__version__, batch_size=batch_size)
     click.echo(f"reextracted {r.total} pages (run #{r.run_id}): {r.new} new, {r.changed} changed "
                f"({r.text_changed} with new text), {r.unchanged} unchanged, {r.failed} failed")

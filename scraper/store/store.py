@@ -26,10 +26,10 @@ from . import runs as _runs
 from . import schema  # noqa: F401  (registers the migrations)
 from . import search as _search
 from . import stats as _stats
-from .connection import connect
+from .connection import connect, connect_readonly
 from .index import PendingIndex
 from .entries import load_entry
-from .migrations import check_version, migrate
+from .migrations import check_version, latest_version, migrate
 from .records import Change, Entry, ReextractResult, Run, SaveResult, SearchHit, Stats
 from .timeutil import parse_since
 from .writer import save_page
@@ -53,6 +53,8 @@ def _wrap_sqlite(func: F) -> F:
 class Store:
     """A scraper store in one SQLite file (schema: store/README.md)."""
 
+    readonly = False
+
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
@@ -63,9 +65,17 @@ class Store:
     # --- opening ------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None) -> "Store":
-        """Open (creating if allowed) and upgrade the store; SchemaVersionError if it is too new."""
+    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None,
+             readonly: bool = False) -> "Store":
+        """Open (creating if allowed) and upgrade the store; SchemaVersionError if it is too new.
+
+        readonly=True (search, show, export, stats, changes) opens an existing store
+        without writing anything, so a read-only file or mount works and a file that
+        is empty or not a store is refused untouched.
+        """
         path = Path(path)
+        if readonly:
+            return cls._open_readonly(path)
         conn = connect(path, create=create)
         try:
             migrate(conn, str(path), target=migrate_to)
@@ -73,6 +83,29 @@ class Store:
             conn.close()
             raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> "Store":
+        conn = connect_readonly(path)
+        try:
+            version = check_version(conn, str(path))
+        except BaseException:
+            conn.close()
+            raise
+        if version == 0:
+            conn.close()
+            raise StoreError(f"{path} is an empty SQLite database, not a store yet: save something into it first")
+        if version < latest_version():  # an older release's store: upgrade it once, then read
+            conn.close()
+            try:
+                cls.open(path, create=False).close()
+            except StoreError as exc:
+                raise StoreError(f"{path} has schema version {version} and needs an upgrade to "
+                                 f"{latest_version()}, which failed: {exc}") from None
+            conn = connect_readonly(path)
+        store = cls(conn, path)
+        store.readonly = True
+        return store
 
     def close(self) -> None:
         self.conn.close()
