@@ -15,7 +15,7 @@ import sys
 import click
 
 from ..errors import ConfigError, CrawlLockedError
-from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
+from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, fail, handle_errors, main, resolve_db_path
 
 EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: "try again later"
 
@@ -64,7 +64,7 @@ def _load(sites: str, every: str | None, max_pages: int | None):
 @main.command("crawl")
 @click.argument("sites", type=click.Path(dir_okay=False))
 @db_option
-@click.option("--every", default=None, metavar="DURATION",
+@click.option("--every", type=TEXT, default=None, metavar="DURATION",
               help="Keep running: start a run every DURATION (e.g. 30m, 6h, 1d) until SIGTERM/Ctrl-C.")
 @click.option("--max-pages", type=click.IntRange(1, 10**9), default=None,
               help="At most N pages per site in this run (overrides the config).")

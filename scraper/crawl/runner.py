@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..errors import FetchError, HTTPStatusError, RobotsDisallowedError, RobotsUnavailableError
+from ..errors import FetchError, HTTPStatusError, RobotsDisallowedError, RobotsUnavailableError, StoreError
 from ..store import Store
 from .commit import Committer, Visit, Written
 from .config import CrawlConfig, SiteConfig
@@ -66,18 +67,24 @@ class CrawlRun:
         self.frontier = Frontier(self.store.conn, self.run_id, sites=tuple(self.sites))
         self.committer = Committer(self.store, self.frontier, self.sites, __version__)
         self.lister = Lister(self.fetcher, self.frontier, self._in_batch)
-        status = "failed"
+        status, failing = "failed", False
         try:
             self._in_batch(self.frontier.recover)
             self._start_sites()
             await self._loop()
             status = "interrupted" if self.stop.is_set() else "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
-            status = "interrupted"
+            status, failing = "interrupted", True
+            raise
+        except StoreError as exc:  # the store failed under us (a full disk): say what it means
+            failing = True
+            raise StoreError(f"{exc} (crawl run {self.run_id} stopped: the pages it committed are kept, "
+                             "the next run resumes)") from exc
+        except BaseException:
+            failing = True
             raise
         finally:
-            await self._wind_down()
-            self.store.finish_run(self.run_id, status)
+            await self._end(status, failing)
         summary = load_summary(self.store.conn, self.run_id, queued=self.frontier.due_count(),
                                elapsed=time.monotonic() - self.started)
         self.progress.finish(summary)
@@ -183,6 +190,18 @@ class CrawlRun:
         if now - self._due_at >= 1.0:
             self._due_at, self._due_cached = now, self.frontier.due_count()
         return self._due_cached
+
+    async def _end(self, status: str, failing: bool) -> None:
+        """Wind down and close the run row. When an error is already on its way out (the
+        disk is full), a second store failure here is logged instead of hiding it: what
+        was committed stays, the leases left are recovered by the next run."""
+        try:
+            await self._wind_down()
+            self.store.finish_run(self.run_id, status)
+        except (StoreError, sqlite3.Error) as exc:
+            if not failing:
+                raise
+            log.warning("crawl run %s could not be closed cleanly: %s", self.run_id, exc)
 
     async def _wind_down(self) -> None:
         """Cancel what is still running, commit what finished, give back the rest."""

@@ -44,7 +44,11 @@ def _check_file(path: Path, *, create: bool) -> None:
     if not path.exists():
         if not create:
             raise StoreError(f"no store at {path}: save something first (e.g. `scraper clean URL --save`) or pass --db")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # made here, so that a read-only or full disk is named plainly, not as "unable to open"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
+        except OSError as exc:
+            raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
     elif path.is_dir():
         raise StoreError(f"{path} is a directory, not a store file")
 
@@ -68,6 +72,9 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA wal_autocheckpoint = 16384")  # checkpoint (and fsync) every ~64 MB, not 4
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if not memory and not os.access(path.parent, os.W_OK):
+            raise StoreError(f"cannot write to the store {path}: its directory is read-only "
+                             "(SQLite creates its journal files beside the store)") from None
         raise StoreError(f"cannot open {path} as an SQLite store: {exc}") from None
     except BaseException:
         conn.close()

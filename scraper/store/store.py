@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO, TypeVar
 
@@ -129,21 +129,36 @@ class Store:
         The search index is updated at the end of the batch, just before COMMIT.
         """
         if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             yield self
             if self._depth == 1:
                 self._index.flush(self.conn)
-        except BaseException:
+                self._execute("COMMIT")  # may fail (disk full): then everything below rolls back
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
                 self._index.clear()
-                self.conn.execute("ROLLBACK")
+                self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: {exc}") from exc
             raise
         self._depth -= 1
-        if self._depth == 0:
-            self.conn.execute("COMMIT")
+
+    def _execute(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does on some errors)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is unusable; the transaction dies with it
 
     # --- writing ----------------------------------------------------------------------
 
@@ -253,11 +268,10 @@ class Store:
         """Write documents as jsonl or csv to a text stream or a file path; return the count."""
         if format not in _export.FORMATS:
             raise StoreError(f"unknown export format {format!r}: use one of {', '.join(_export.FORMATS)}")
-        rows = self.iter_documents(since=since, site=site)
-        if isinstance(out, (str, Path)):
-            with open(out, "w", encoding="utf-8", newline="") as fh:
-                return _export.write(rows, fh, format)
-        return _export.write(rows, out, format)
+        with closing(self.iter_documents(since=since, site=site)) as rows:  # closed while the store is open
+            if isinstance(out, (str, Path)):
+                return _export.write_file(rows, Path(out), format)
+            return _export.write(rows, out, format)
 
     @_wrap_sqlite
     def run(self, run_id: int) -> Run | None:
