@@ -344,9 +344,10 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
     table.finish()
     from .urls import host_allowed  # late: urls imports nothing from here, but keep config light
 
-    for i, seed in enumerate(seeds):
-        if not host_allowed(urlsplit(seed).netloc, hosts):
-            table.fail(f"seeds[{i}]", f"host of {seed!r} is not in allowed_hosts")
+    for key, urls in (("seeds", seeds), ("feeds", site.feeds)):  # nothing is fetched outside allowed_hosts
+        for i, url in enumerate(urls):
+            if not host_allowed(urlsplit(url).netloc, hosts):
+                table.fail(f"{key}[{i}]", f"host of {url!r} is not in allowed_hosts")
     return site
 
 

@@ -21,7 +21,14 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..errors import FetchError, HTTPStatusError, RobotsDisallowedError, RobotsUnavailableError, StoreError
+from ..errors import (
+    FetchError,
+    HTTPStatusError,
+    OutOfScopeError,
+    RobotsDisallowedError,
+    RobotsUnavailableError,
+    StoreError,
+)
 from ..store import Store
 from .commit import Committer, Visit, Written
 from .config import CrawlConfig, SiteConfig
@@ -233,8 +240,12 @@ class CrawlRun:
 
     async def _fetch_and_process(self, site: SiteConfig, item: FrontierItem) -> Visit:
         self._configure(item.url, site)
+        scope = self.rules[site.name].scope
         try:
-            result = await self.fetcher.fetch(item.url, etag=item.etag, last_modified=item.last_modified)
+            result = await self.fetcher.fetch(item.url, etag=item.etag, last_modified=item.last_modified,
+                                              allow=scope.allows_host)
+        except OutOfScopeError as exc:  # a redirect to another host: not followed
+            return Visit(item, "skipped", reason="redirect_out_of_scope", message=str(exc))
         except RobotsUnavailableError as exc:
             return Visit(item, "deferred", reason="robots_unavailable", message=str(exc),
                          wait=max(exc.retry_after, MIN_DEFER))
@@ -276,6 +287,9 @@ async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | N
         config = replace(config, sites=tuple(replace(s, max_pages=max_pages) for s in config.sites))
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(limits=config.limits, politeness=config.politeness, retry=retry or RetryPolicy())
+    if fetcher.allow is None:  # no request leaves the config's hosts (robots.txt redirects included)
+        scopes = [Scope.from_site(s) for s in config.sites]
+        fetcher.allow = lambda url: any(scope.allows_host(url) for scope in scopes)
     try:
         with WorkerPool(workers) as pool:
             run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event())
