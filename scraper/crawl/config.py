@@ -20,19 +20,12 @@ from urllib.parse import urlsplit
 
 from ..errors import ConfigError
 from ..sources.http import FetchLimits, default_user_agent
+from . import bounds
 from .politeness import Politeness
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SIZES = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _HOST = re.compile(r"^(\*\.|\.)?[a-z0-9\u0080-\uffff]([a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?(:\d+)?$")
-# Upper bounds: a value past these validates as a number but hangs or breaks a run
-# (a delay of 1e300 s, a revisit date past year 9999, a 2**40-page budget).
-MAX_DURATION = 3650 * 86400.0  # revisit intervals, --every: ten years
-MAX_DELAY = 3600.0  # seconds between two requests to one host
-MAX_TIMEOUT = 3600.0  # connect, read, total: one HTTP exchange
-MIN_BODY_LIMIT = 64 * 1024  # a size limit below any real web page fails every page
-MAX_BODY_LIMIT = 1024**3
-MAX_USER_AGENT = 512
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -55,22 +48,9 @@ def parse_duration(value: str | int | float) -> float:
     return seconds
 
 
-def duration_within(maximum: float = MAX_DURATION) -> Callable[[Any], float]:
+def duration_within(maximum: float = bounds.MAX_DURATION) -> Callable[[Any], float]:
     """parse_duration, refusing anything longer than `maximum` seconds."""
-
-    def check(value: Any) -> float:
-        seconds = parse_duration(value)
-        if seconds > maximum:
-            raise ValueError(f"{value!r} is too long: at most {_human_seconds(maximum)}")
-        return seconds
-    return check
-
-
-def _human_seconds(seconds: float) -> str:
-    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g} {unit}"
-    return f"{seconds:g} s"
+    return lambda value: bounds.duration(parse_duration(value), value, maximum)
 
 
 def parse_size(value: str | int) -> int:
@@ -194,14 +174,6 @@ def _typed(*types: type, what: str) -> Callable[[Any], Any]:
 
 _int = _typed(int, what="an integer")
 _any_num = _typed(int, float, what="a number")
-
-
-def _num(value: Any) -> float:
-    """A number that is finite: inf and nan validate as floats but hang or disable a limit."""
-    value = _any_num(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {value}")
-    return value
 _str = _typed(str, what="a string")
 _bool = _typed(bool, what="true or false")
 
@@ -217,32 +189,16 @@ def _positive(check: Callable[[Any], Any], minimum: float = 1, maximum: float | 
     return inner
 
 
+def _num(value: Any) -> float:
+    return bounds.finite(_any_num(value))
+
+
 def _size(value: Any) -> int:
-    size = parse_size(value)
-    if not MIN_BODY_LIMIT <= size <= MAX_BODY_LIMIT:
-        raise ValueError(f"must be between 64KB and 1GB, got {value!r}")
-    return size
+    return bounds.size_limit(parse_size(value), value)
 
 
 def _user_agent(value: Any) -> str:
-    """Sent as a header on every request: one line of printable ASCII."""
-    agent = _str(value)
-    if not agent.strip():
-        raise ValueError("must not be empty")
-    if len(agent) > MAX_USER_AGENT:
-        raise ValueError(f"too long: {len(agent)} characters (at most {MAX_USER_AGENT})")
-    for i, char in enumerate(agent):
-        if not " " <= char <= "~":
-            what = "a line break" if char in "\r\n" else f"{char!r}"
-            raise ValueError(f"must be one line of printable ASCII (an HTTP header); {what} at position {i}"
-                             " (write non-ASCII names in pinyin or English)")
-    return agent
-
-
-def _port_ok(netloc: str, original: Any) -> None:
-    port = netloc.rsplit(":", 1)[1] if re.search(r":\d+$", netloc) else None
-    if port is not None and not 1 <= int(port) <= 65535:
-        raise ValueError(f"port {int(port)} of {original!r} is out of range (1-65535)")
+    return bounds.user_agent(_str(value))
 
 
 def _list_of(item: Callable[[Any], Any]) -> Callable[[Any], tuple]:
@@ -270,7 +226,7 @@ def _url(value: Any) -> str:
     parts = urlsplit(_str(value))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an absolute http(s) URL: {value!r}")
-    _port_ok(parts.netloc, value)
+    bounds.port(parts.netloc, value)
     return value
 
 
@@ -278,7 +234,7 @@ def _host(value: Any) -> str:
     host = _str(value).strip().lower()
     if not _HOST.match(host):
         raise ValueError(f"expected a host name like 'www.gov.cn' or '*.gov.cn', got {value!r}")
-    _port_ok(host, value)
+    bounds.port(host, value)
     return host
 
 
@@ -297,21 +253,22 @@ def _selector(value: Any) -> str:
     return selector
 
 
-_DELAY = _positive(_num, 0, MAX_DELAY)
-_DEPTH = _positive(_int, 0, 1000)
-_PAGES = _positive(_int, 1, 10**9)
-_SITE_CONCURRENCY = _positive(_int, 1, 100)
+_DELAY = _positive(_num, 0, bounds.MAX_DELAY)
+_TIMEOUT = _positive(_num, 0.001, bounds.MAX_TIMEOUT)
+_DEPTH = _positive(_int, 0, bounds.MAX_DEPTH)
+_PAGES = _positive(_int, 1, bounds.MAX_PAGES)
+_SITE_CONCURRENCY = _positive(_int, 1, bounds.MAX_SITE_CONCURRENCY)
 
 
 def _limits(table: _Table, user_agent: str) -> FetchLimits:
     base = FetchLimits(user_agent=user_agent)
     limits = FetchLimits(
-        connect_timeout=table.get("connect_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.connect_timeout),
-        read_timeout=table.get("read_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.read_timeout),
-        total_timeout=table.get("total_timeout", _positive(_num, 0.001, MAX_TIMEOUT), base.total_timeout),
+        connect_timeout=table.get("connect_timeout", _TIMEOUT, base.connect_timeout),
+        read_timeout=table.get("read_timeout", _TIMEOUT, base.read_timeout),
+        total_timeout=table.get("total_timeout", _TIMEOUT, base.total_timeout),
         max_wire_bytes=table.get("max_wire_bytes", _size, base.max_wire_bytes),
         max_body_bytes=table.get("max_body_bytes", _size, base.max_body_bytes),
-        max_redirects=table.get("max_redirects", _positive(_int, 0, 30), base.max_redirects),
+        max_redirects=table.get("max_redirects", _positive(_int, 0, bounds.MAX_REDIRECTS), base.max_redirects),
         user_agent=user_agent,
     )
     table.finish()
@@ -364,7 +321,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
         "revisit_lists": crawl.get("revisit_lists", duration_within(), 6 * 3600.0),
         "revisit_articles": crawl.get("revisit_articles", duration_within(), 30 * 86400.0),
     }
-    concurrency = crawl.get("concurrency", _positive(_int, 1, 1000), 16)
+    concurrency = crawl.get("concurrency", _positive(_int, 1, bounds.MAX_CONCURRENCY), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()

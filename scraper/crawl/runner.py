@@ -302,7 +302,8 @@ async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | N
 def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     """Crawl every site of `config` once into `store` and return what the run did.
 
-    Options: fetcher (a `Fetcher`, e.g. around a mock transport), workers (cleaning
+    Options: fetcher (a `Fetcher`, e.g. around a mock transport; unless it has its own
+    `allow`, the run limits it to the config's allowed hosts), workers (cleaning
     processes; default: one per core, 0 = clean in this process), max_pages (per
     site, overrides the config), progress (a `progress.Progress`), stop (an
     asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default
