@@ -156,3 +156,17 @@ def test_an_empty_sqlite_database_is_not_a_store_for_reading(tmp_path):
     assert path.stat().st_size > 0  # a valid database with no tables
     result = run("stats", "--db", path)
     assert result.exit_code == 1 and "not a store yet" in result.stderr
+
+
+def test_a_read_only_reader_beside_a_writer_sees_committed_documents_only(tmp_path):
+    path = tmp_path / "s.db"
+    with Store.open(path) as writer:
+        fill(writer)
+        before = len(list(writer.iter_documents()))
+        with writer.batch():
+            writer.delete(RAW[0]["url"])
+            with Store.open(path, readonly=True) as reader:  # while the writer's transaction is open
+                assert len(list(reader.iter_documents())) == before
+        with Store.open(path, readonly=True) as reader:
+            assert len(list(reader.iter_documents())) == before - 1
+            assert reader.get(RAW[0]["url"]) is None

@@ -89,7 +89,8 @@ def handle_errors(func: F) -> F:
             try:
                 return func(*args, **kwargs)
             finally:
-                sys.stdout.flush()
+                if sys.stdout is not None and not sys.stdout.closed:
+                    sys.stdout.flush()
         except ConfigError as exc:
             fail(str(exc), EXIT_USAGE)
         except ScraperError as exc:
