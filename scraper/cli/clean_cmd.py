@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -14,22 +13,23 @@ from ..errors import ScraperError
 from ..sources.http import fetch_url
 from ..models import CleanConfig, Decoded, Document, Fetched, PageRecord
 from ..pipeline import clean
-from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
+from ..terminal import safe_json, terminal_line, terminal_safe
+from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, handle_errors, main, resolve_db_path
 
 FORMATS = ("text", "json", "markdown")
 
 
 def render(doc: Document, fmt: str) -> str:
-    """A document as the user asked to see it."""
+    """A document as the user asked to see it (web text: control characters made visible)."""
     if fmt == "json":
-        return json.dumps(doc.to_dict(), ensure_ascii=False)
+        return safe_json(doc.to_dict())
     if fmt == "markdown":
-        head = [f"# {doc.title}"] if doc.title else []
-        facts = " · ".join(x for x in (doc.date, doc.source, doc.author) if x)
+        head = [f"# {terminal_line(doc.title)}"] if doc.title else []
+        facts = terminal_line(" · ".join(x for x in (doc.date, doc.source, doc.author) if x))
         if facts:
             head.append(f"*{facts}*")
-        return "\n\n".join(head + doc.paragraphs)
-    return doc.text
+        return "\n\n".join(head + [terminal_safe(p) for p in doc.paragraphs])
+    return terminal_safe(doc.text)
 
 
 def _expand(inputs: tuple[str, ...]) -> Iterator[str]:
@@ -37,7 +37,7 @@ def _expand(inputs: tuple[str, ...]) -> Iterator[str]:
         if arg != "-" and not sources.is_url(arg) and Path(arg).is_dir():
             found = list(sources.files_in(arg))
             if not found:
-                click.echo(f"warning: {arg}: no HTML files in this directory", err=True)
+                click.echo(f"warning: {terminal_line(arg)}: no HTML files in this directory", err=True)
             yield from (str(p) for p in found)
         else:
             yield arg
@@ -76,8 +76,8 @@ class _Saver:
 @main.command("clean")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format (json: one object per line).")
-@click.option("--url", default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
-@click.option("--selector", default=None, help="CSS selector of the body, overriding detection.")
+@click.option("--url", type=TEXT, default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
+@click.option("--selector", type=TEXT, default=None, help="CSS selector of the body, overriding detection.")
 @click.option("--save", is_flag=True, help="Also store each cleaned page in the SQLite store.")
 @db_option
 @handle_errors
@@ -101,12 +101,12 @@ def clean_command(inputs: tuple[str, ...], fmt: str, url: str | None, selector: 
                     saver.saved(fetched, doc)
             except ScraperError as exc:
                 failed += 1
-                click.echo(f"error: {arg}: {exc}", err=True)
+                click.echo(f"error: {terminal_line(arg)}: {terminal_line(exc)}", err=True)
                 if saver and fetched is not None:
                     saver.failed(fetched, exc)
                 continue
             if fmt == "text" and len(args) > 1:
-                click.echo(f"{'' if n == 0 else chr(10)}==> {arg} <==")
+                click.echo(f"{'' if n == 0 else chr(10)}==> {terminal_line(arg)} <==")
             click.echo(render(doc, fmt))
     finally:
         if saver:

@@ -49,8 +49,11 @@ def parse_since(value: str | date | datetime | None, what: str = "since") -> str
         return value.isoformat()
     m = _RELATIVE.match(value)
     if m:
-        delta = timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
-        return format_utc(datetime.now(timezone.utc) - delta)
+        try:
+            delta = timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
+            return format_utc(datetime.now(timezone.utc) - delta)
+        except OverflowError:
+            raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         if len(value.strip()) == 10:
             return date.fromisoformat(value.strip()).isoformat()
@@ -69,7 +72,10 @@ def parse_day(value: str | date | None, what: str) -> str | None:
         return value.isoformat()[:10]
     m = _RELATIVE.match(value)
     if m and m.group(2).lower() == "d":
-        return (datetime.now(timezone.utc).date() - timedelta(days=int(m.group(1)))).isoformat()
+        try:
+            return (datetime.now(timezone.utc).date() - timedelta(days=int(m.group(1)))).isoformat()
+        except OverflowError:
+            raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
