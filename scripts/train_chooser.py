@@ -97,11 +97,13 @@ def _fit(rows: list[dict], args):
 
     x = [v for r in rows for v in r["vectors"]]
     y = [f for r in rows for f in r["f1"]]
+    # The Chinese sets are small beside wcxb-dev; weighting keeps them from being drowned out.
+    w = [args.zh_weight if r["set"].startswith("zh") else 1.0 for r in rows for _ in r["f1"]]
     model = GradientBoostingRegressor(
         n_estimators=args.trees, max_depth=args.depth, learning_rate=args.rate, subsample=0.8,
         min_samples_leaf=args.min_leaf, random_state=0,
     )
-    return model.fit(x, y)
+    return model.fit(x, y, sample_weight=w)
 
 
 def _pick(model, row: dict) -> int:
@@ -184,6 +186,7 @@ def main() -> None:
     t.add_argument("--depth", type=int, default=3)
     t.add_argument("--rate", type=float, default=0.05)
     t.add_argument("--min-leaf", type=int, default=20)
+    t.add_argument("--zh-weight", type=float, default=5.0, help="weight of a page of the Chinese sets")
     t.add_argument("--dry-run", action="store_true", help="report only; leave the model file as it is")
     for p in (c, t):
         p.add_argument("--cache", default="/tmp/chooser-rows.jsonl.gz")

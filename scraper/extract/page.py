@@ -28,6 +28,7 @@ from .noise import drop_noise_lines
 from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
+from .records import Records, find_records
 from .trafilatura_body import is_scrap, trafilatura_candidate
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -63,6 +64,7 @@ class _Page:
     head: HeadMetadata
     bmap: BlockMap
     pruning: Pruning
+    records: Records | None
     cjk: bool
     url: str | None
     config: CleanConfig
@@ -78,6 +80,9 @@ def _candidates(page: _Page) -> list[Candidate]:
         found.append(block_run(page.root, page.bmap, page.pruning.kept(strict=True), name="article"))
     if page.pruning.counts.get("comments"):  # comments masked: read the page as a thread, too
         found.append(block_run(page.root, page.bmap, page.pruning.kept(allow=_THREAD_RULES), name="thread"))
+    if page.records is not None:  # the container of the repeated records: a thread, a listing
+        allow = page.pruning.kept(allow=_THREAD_RULES)
+        found.append(Candidate("records", [i for i in page.bmap.inside(page.records.container) if allow[i]]))
     traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
     if traf is not None:
         found.append(traf)
@@ -139,9 +144,10 @@ def _choose(page: _Page) -> Choice:
     rows = candidate_features(
         [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
          for c, ex in zip(candidates, finished)],
-        page.bmap.blocks, page.head.title,
+        page.bmap.blocks, page.head.title, page.records, page.pruning,
     )
-    vecs = vectors(page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind), rows)
+    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
+    vecs = vectors(facts, rows)
     return Choice(finished, vecs, choose([ex.candidate for ex in finished], vecs, page.cjk))
 
 
@@ -158,7 +164,7 @@ def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
         head = replace(head, source=head.source or source, markup_date=date)
     dom.prepare(root)
     bmap = block_map(root)
-    return _Page(root, head, bmap, prune(root, bmap), cjk, url, config)
+    return _Page(root, head, bmap, prune(root, bmap), find_records(root, bmap), cjk, url, config)
 
 
 def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
