@@ -107,8 +107,14 @@ def _fit(rows: list[dict], args):
 
 
 def _pick(model, row: dict) -> int:
+    """What scraper.extract.choose would pick with this model."""
+    from scraper.extract.choose import CJK_CANDIDATES
+    from scraper.extract.features import FEATURES
+
     scores = model.predict(row["vectors"])
-    return max(range(len(scores)), key=lambda i: scores[i])
+    cjk = row["vectors"][0][FEATURES.index("cjk")] == 1.0
+    allowed = [i for i, n in enumerate(row["names"]) if not cjk or n in CJK_CANDIDATES] or list(range(len(scores)))
+    return max(allowed, key=lambda i: scores[i])
 
 
 def _report(rows: list[dict], picks: dict[str, int]) -> list[str]:
@@ -133,10 +139,17 @@ def _report(rows: list[dict], picks: dict[str, int]) -> list[str]:
     return out
 
 
+def _without(row: dict, names: list[str]) -> dict:
+    """The row as if the candidates in `names` did not exist (to measure what each one adds)."""
+    keep = [i for i, n in enumerate(row["names"]) if n not in names]
+    return {**row, **{k: [row[k][i] for i in keep] for k in ("names", "vectors", "f1")}}
+
+
 def train(args) -> None:
     from sklearn.model_selection import GroupKFold
 
-    rows = [r for r in _load(args.cache) if "error" not in r and r["names"]]
+    rows = [_without(r, args.drop) for r in _load(args.cache) if "error" not in r and r["names"]]
+    rows = [r for r in rows if r["names"]]
     unique = list({r["id"]: r for r in rows}.values())  # en-dev lies inside wcxb-dev: learn each page once
     ids = sorted({r["id"] for r in unique})
     picks: dict[str, int] = {}
@@ -188,6 +201,7 @@ def main() -> None:
     t.add_argument("--min-leaf", type=int, default=20)
     t.add_argument("--zh-weight", type=float, default=5.0, help="weight of a page of the Chinese sets")
     t.add_argument("--dry-run", action="store_true", help="report only; leave the model file as it is")
+    t.add_argument("--drop", nargs="*", default=[], help="leave these candidates out (to measure what they add)")
     for p in (c, t):
         p.add_argument("--cache", default="/tmp/chooser-rows.jsonl.gz")
     args = ap.parse_args()

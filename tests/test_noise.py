@@ -188,6 +188,17 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["#疫情防控# #通渭发布#", "#climate #energy #policy"],
         ["话题#我的家乡#在微博上的阅读量超过2亿次。"],
     ),
+    "ad_label": (
+        ["Advertisement", "ADVERTISEMENT", "[Sponsored]", "广告"],
+        ["Advertisement revenue fell 12% in the quarter, the council's own newspaper reported.",
+         "广告法第九条规定，广告不得使用国家机关的名义。"],
+    ),
+    "author_contact": (
+        ["Jane Doe covers city government and development for the Courier. Reach her at jdoe@millbrookcourier.com or 555-0142.",
+         "Contact him at 555-0199 with tips."],
+        ["Residents who want to reach her office can call the main number during business hours.",
+         "The council asked residents to contact them before the March deadline."],
+    ),
     "read_more_en": (
         ["READ MORE: Storm batters coast as thousands lose power", "Related: Council approves school budget"],
         ["Read more about the council's budget in next week's edition."],

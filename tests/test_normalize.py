@@ -116,6 +116,20 @@ def test_dedupe_keeps_first_occurrence_order():
     assert dedupe_paragraphs(lines) == [ARTICLE[0], "附件：", ARTICLE[1], "附件："]
 
 
+def test_dedupe_keeps_lines_a_page_really_repeats():
+    """Spec tables and code repeat values and lines; only runs of copied paragraphs go."""
+    spec = ["Weight", "1.2 kg", "Colour", "Black", "Battery", "1.2 kg", "Colour", "Black"]
+    code = ["for row in rows:", "    total += row.amount", "print(total)", "for row in rows:", "    total += row.amount"]
+    assert dedupe_paragraphs(spec) == spec
+    assert dedupe_paragraphs(code) == code
+
+
+def test_dedupe_drops_a_repeated_run_of_english_paragraphs():
+    para = ["The council approved the budget on Tuesday after a long debate.",
+            "Schools get most of the new money, the mayor said."]
+    assert dedupe_paragraphs(para + ["Share this story"] + para) == para + ["Share this story"]
+
+
 def test_normalize_lines_end_to_end():
     lines = ["  服務(wù)群眾 ", "", "\u3000", "召開會(huì)議，各級(jí)黨組織", "他們(men)", "是", "是",
              ARTICLE[0], "\u3000\u3000" + ARTICLE[0]]

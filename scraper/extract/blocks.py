@@ -104,6 +104,7 @@ class _Builder:
         self.parts: list[str] = []
         self.link_chars = 0
         self.link_depth = 0
+        self.pre_depth = 0  # inside <pre>: each line of the code is a line of its own
 
     def add(self, text: str | None) -> None:
         if text:
@@ -112,10 +113,14 @@ class _Builder:
                 self.link_chars += len(text.replace(" ", "").strip())
 
     def flush(self, owner: lxml.html.HtmlElement, tag: str) -> None:
-        text = _SPACE_RE.sub(" ", "".join(self.parts)).strip()
-        if text:
-            links = min(self.link_chars, len(text))
-            self.blocks.append(Block(text, owner, tag, links, len(self.blocks)))
+        raw = "".join(self.parts)
+        links = self.link_chars
+        for line in raw.split("\n") if self.pre_depth else (raw,):
+            text = _SPACE_RE.sub(" ", line).strip()
+            if text:
+                self.blocks.append(Block(text, owner, "pre" if self.pre_depth else tag, min(links, len(text)),
+                                         len(self.blocks)))
+                links = max(0, links - len(text))
         self.parts = []
         self.link_chars = 0
 
@@ -182,6 +187,8 @@ def block_map(root: lxml.html.HtmlElement) -> BlockMap:
             open_elements.append(el)
             if tag == "a":
                 b.link_depth += 1
+            elif tag == "pre":
+                b.pre_depth += 1
             b.add(el.text)
             continue
         if el is root:
@@ -195,6 +202,8 @@ def block_map(root: lxml.html.HtmlElement) -> BlockMap:
         elif row is None and tag in BLOCK_TAGS:
             b.flush(el, tag)
             block_tags.pop()
+        if tag == "pre":
+            b.pre_depth -= 1
         open_elements.pop()
         spans[el] = (starts.pop(el), len(b.blocks))
         b.add(el.tail)

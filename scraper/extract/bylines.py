@@ -69,6 +69,10 @@ _EN_BYLINE_RE = re.compile(
     r"^(?:Posted|Written|Published|Story|Words)?\s*[Bb][Yy]\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,3})"
     r"(?:,\s*[\w\s]{2,40}?)?(?:\s+(?:on|at|\||-|–|—)\s*(.{4,40}))?$"
 )
+_EN_STAMP_RE = re.compile(
+    r"^(?:(?:first\s+)?published|posted|updated|last\s+updated|modified)(?!\s+by\b)\s*(?:on|:)?\s*"
+    r"[\w\s,.:|/\-–]{6,90}$", re.I
+)
 _AUTHOR_SLASH_SOURCE_RE = re.compile(
     r"^([\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,2})\s*/\s*"
     r"(\S{2,12}?(?:报|報|网|網|社|台|日报|晚报|新闻|新聞|客户端|杂志|APP|app))$"
@@ -166,6 +170,12 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
     m = _AUTHOR_SLASH_SOURCE_RE.match(line)
     if m:  # thepaper.cn's "陈颖/解放日报"
         result.fields.update(author=m.group(1), source=m.group(2))
+        result.only_metadata = True
+        return result
+    m = _EN_STAMP_RE.match(line)
+    if m and find_dates(line):  # "Published March 3, 2024 at 6:00 p.m. | Updated March 4, 2024"
+        result.dates = find_dates(line)
+        result.labelled = True
         result.only_metadata = True
         return result
     m = _EN_BYLINE_RE.match(line)

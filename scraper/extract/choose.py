@@ -18,6 +18,10 @@ from importlib import resources
 from .features import FEATURES
 
 MODEL_FILE = "chooser.json"
+# Chinese annotators (and readers) take a page's article, or a thread's first post, as its
+# main text: whole-page and record readings, right on English service and listing pages,
+# were never the body of a Chinese development page. Only these compete there.
+CJK_CANDIDATES = frozenset(("run", "article", "trafilatura"))
 
 
 @dataclass(frozen=True)
@@ -72,5 +76,6 @@ def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
     model = load_model()
     if model is None:
         return fallback(names, cjk)
-    scores = [model.predict(v) for v in vectors]
-    return max(range(len(names)), key=scores.__getitem__)
+    allowed = [i for i, n in enumerate(names) if not cjk or n in CJK_CANDIDATES] or list(range(len(names)))
+    scores = {i: model.predict(vectors[i]) for i in allowed}
+    return max(allowed, key=scores.__getitem__)

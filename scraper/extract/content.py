@@ -40,6 +40,8 @@ def block_value(block: Block) -> float:
     prose = (block.punctuation >= 1 and plain >= PROSE_MIN_CHARS * scale) or plain >= LONG_BLOCK_CHARS * scale
     if prose and block.link_ratio <= 0.5:
         return plain - links * PROSE_LINK_WEIGHT
+    if block.tag == "pre":  # a line of code: content, however short
+        return plain * TABLE_ROW_WEIGHT
     if block.tag == "tr" and block.link_ratio < 0.3:
         return plain * TABLE_ROW_WEIGHT - links * LINK_WEIGHT
     return -plain * LABEL_WEIGHT - LABEL_COST - links * LINK_WEIGHT

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from .blocks import Block
 from .candidates import Candidate
-from .noise import reads_as_sentence
-from .normalize import paragraph_key
+from .normalize import HAN_RE, paragraph_key
 from .prune import Pruning, prose_chars
 from .records import Records
 
@@ -34,7 +33,7 @@ PAGE_FEATURES = (
 CANDIDATE_FEATURES = (
     "log_chars", "chars_share", "prose_covered", "log_lines", "log_mean_line", "sentence_share",
     "link_ratio", "noise_share", "start_pos", "end_pos", "spread", "title_distance", "in_records", "masked_kept",
-    "agree_mean", "agree_max", *(f"agree_{n}" for n in CANDIDATE_NAMES),
+    "agree_mean", "agree_max", *(f"agree_{n}" for n in CANDIDATE_NAMES), "vs_run", "vs_trafilatura",
 )
 FEATURES = (*PAGE_FEATURES, *CANDIDATE_FEATURES, *(f"is_{n}" for n in CANDIDATE_NAMES))
 
@@ -46,6 +45,14 @@ class Reading:
     candidate: Candidate
     lines: list[str]
     noise_lines: int  # lines the noise rules took out of it
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?。！？…][”’\"')）」』]?$")
+
+
+def _is_sentence(line: str) -> bool:
+    """Prose in any script: a finished sentence of a reasonable length."""
+    return len(line) >= (15 if HAN_RE.search(line) else 40) and bool(_SENTENCE_END_RE.search(line))
 
 
 def _log(x: float) -> float:
@@ -120,7 +127,7 @@ def _shape(reading: Reading, blocks: list[Block], page_chars: int, page_prose: i
         "prose_covered": sum(prose_chars(b) for b in covered) / page_prose,
         "log_lines": _log(n),
         "log_mean_line": _log(chars / n) if n else 0.0,
-        "sentence_share": sum(1 for line in lines if reads_as_sentence(line)) / n if n else 0.0,
+        "sentence_share": sum(1 for line in lines if _is_sentence(line)) / n if n else 0.0,
         "link_ratio": sum(b.link_chars for b in covered) / covered_chars,
         "noise_share": reading.noise_lines / (n + reading.noise_lines) if n + reading.noise_lines else 0.0,
         "start_pos": cand.start / last,
@@ -141,12 +148,16 @@ def candidate_features(readings: list[Reading], blocks: list[Block], title: str 
     in_records = set(records.indexes) if records else set()
     bags = [_bag(r.lines) for r in readings]
     names = [r.candidate.name for r in readings]
+    lengths = {n: sum(len(line) for line in r.lines) for n, r in zip(names, readings)}
     rows = []
     for i, reading in enumerate(readings):
         row = _shape(reading, blocks, page_chars, page_prose, title_at, in_records, pruning.removed_by)
         agree = {names[j]: _agreement(bags[i], bags[j]) for j in range(len(readings)) if j != i}
         row["agree_mean"] = sum(agree.values()) / len(agree) if agree else 0.0
         row["agree_max"] = max(agree.values(), default=0.0)
+        for name in ("run", "trafilatura"):  # length against the two article readings
+            other = lengths.get(name)
+            row[f"vs_{name}"] = math.log((lengths[names[i]] + 1) / (other + 1)) if other is not None else 0.0
         for name in CANDIDATE_NAMES:
             row[f"agree_{name}"] = agree.get(name, -1.0)
             row[f"is_{name}"] = float(reading.candidate.name == name)

@@ -142,9 +142,13 @@ def choose_date(body: BodyMetadata, head: HeadMetadata, url: str | None) -> str 
 def decide(head: HeadMetadata, body: BodyMetadata | None, title: str | None, url: str | None, cjk: bool) -> Fields:
     """The fields of the page from its declarations and, if read, the lines around its body."""
     if body is None:
+        body = BodyMetadata()
+    if not cjk:  # alphabetic pages: what the page declares first, its byline lines second
         return Fields(
-            title=title, date=head.date or head.markup_date or date_from_url(url), source=head.source,
-            author=person_name(head.author, others=(head.site_name, head.source)), editor=None, lang=head.lang,
+            title=title, date=head.date or head.markup_date or body.date or date_from_url(url) or body.loose_date,
+            source=head.source,
+            author=person_name(head.author, others=(head.site_name, head.source)) or person_name(body.author),
+            editor=person_name(body.editor), lang=head.lang,
         )
     return Fields(
         title=title,

@@ -128,6 +128,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("teaser_ellipsis", _re(r"^(?=.*[\u3400-\u9fff]).*[^…]…$"), 100, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
+    # the label of an ad slot, alone on its line
+    LineRule("ad_label", _re(r"^\s*[\[(]?(advertisement|sponsored( content)?|ad|广告|推广)[\])]?\s*$"), 25, prose_guard=False),
+    # the writer's contact line after an English article: "Jane Doe covers ... Reach her at jdoe@x.com"
+    LineRule("author_contact", _re(r"\b(reach|contact|email|e-mail|follow)\s+(him|her|them|me|the\s+author)\b.{0,60}"
+                                   r"(@[\w-]+\.\w|\d{3}[-.\s]\d{4})"), 250, prose_guard=False),
     LineRule("cookie_notice", _re(r"(本网站|本網站|本站|我们|我們)\S{0,4}(使用|采用|啟用|启用)\s*\S{0,20}?cookies?|(接受|同意)(全部|所有)?\s*cookies?|"
         r"\b(we|this\s+(web)?site|our\s+(web)?site)\s+(use|uses|set|sets)\s+(\S+\s+){0,2}cookies|accept\s+(all\s+|additional\s+)?cookies|"
         r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),

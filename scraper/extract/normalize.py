@@ -76,21 +76,46 @@ def paragraph_key(line: str) -> str:
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", line)).lower()
 
 
-def dedupe_paragraphs(lines: Iterable[str], min_len: int = 12) -> list[str]:
-    """Drop repeats of substantial paragraphs (desktop + mobile copies of one article).
+_RUN_MIN_CHARS = 40  # a repeated run of lines this long (in key characters) is a copy
+_SINGLE_MIN_CHARS = 60  # ... and so is one repeated paragraph this long (Latin script)
+_SINGLE_MIN_HAN = 24  # Chinese says as much in far fewer characters
+_SHORT_KEY = 12
 
-    Short lines (table cells, list items such as "是", dates) may legitimately repeat,
-    so only paragraphs whose key is at least `min_len` characters are deduplicated.
+
+def _repeat_length(keys: list[str], i: int, j: int) -> int:
+    """How many lines from i repeat the lines from j (an earlier run, not overlapping)."""
+    n = 0
+    while i + n < len(keys) and j + n < i and keys[i + n] and keys[i + n] == keys[j + n]:
+        n += 1
+    return n
+
+
+def dedupe_paragraphs(lines: Iterable[str]) -> list[str]:
+    """Drop what the page holds twice: a desktop + mobile copy, a block repeated.
+
+    Only runs of lines that repeat an earlier run (40 key characters or more), or a
+    long paragraph repeated on its own, are copies. Short lines that a page really
+    repeats — table cells ("是"), spec values, lines of code, dates — stay.
     """
-    seen: set[str] = set()
+    lines = list(lines)
+    keys = [paragraph_key(line) for line in lines]
+    first: dict[str, int] = {}
     out: list[str] = []
-    for line in lines:
-        key = paragraph_key(line)
-        if len(key) >= min_len:
-            if key in seen:
+    i = 0
+    while i < len(lines):
+        j = first.get(keys[i]) if keys[i] else None
+        if j is not None:
+            n = _repeat_length(keys, i, j)
+            chars = sum(len(k) for k in keys[i : i + n])
+            single = _SINGLE_MIN_HAN if HAN_RE.search(keys[i]) else _SINGLE_MIN_CHARS
+            if (n >= 2 and chars >= _RUN_MIN_CHARS) or (n == 1 and chars >= single):
+                # the copy goes, but short lines inside it ("附件：", a date) may be the page's own
+                out.extend(lines[k] for k in range(i, i + n) if len(keys[k]) < _SHORT_KEY)
+                i += n
                 continue
-            seen.add(key)
-        out.append(line)
+        first.setdefault(keys[i], i)
+        out.append(lines[i])
+        i += 1
     return out
 
 

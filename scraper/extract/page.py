@@ -21,7 +21,7 @@ from .blocks import BlockMap, block_map
 from .candidates import Candidate, block_run, selected, whole_page
 from .choose import choose
 from .features import Reading, candidate_features, page_features, vectors
-from .fields import choose_title, decide, strip_description, strip_title
+from .fields import Fields, choose_title, decide, strip_description, strip_title
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
 from .noise import drop_noise_lines
@@ -89,35 +89,49 @@ def _candidates(page: _Page) -> list[Candidate]:
     return found
 
 
-def _body_lines(page: _Page, chosen: Candidate) -> tuple[list[str], HeadMetadata, object, dict]:
-    """The chosen body's lines without its metadata lines and title, and the metadata read."""
-    blocks = page.bmap.blocks
+@dataclass(frozen=True)
+class _Meta:
+    """The page's metadata, decided once from the article reading, shared by every candidate."""
+
+    head: HeadMetadata  # with the title decided
+    meta_indexes: frozenset[int]  # blocks that are byline/date lines, out of any body
+    fields: Fields
+
+
+def _metadata(page: _Page, anchor: Candidate | None) -> _Meta:
+    """Title, date, source, author and editor, read around the article's own reading.
+
+    Anchored on the block run (the article), not on whichever reading wins: a
+    listing or a whole-page body must not move the title to a sidebar heading.
+    """
     head = page.head
-    if chosen.indexes and (page.cjk or chosen.lines is None):
-        head = replace(head, title=choose_title(head, blocks, chosen.start))
-    body_meta = read_body_metadata(blocks, chosen.start, chosen.end, head.title)
-    if chosen.lines is not None:
-        lines = chosen.lines
+    if anchor is None or not anchor.indexes:
+        return _Meta(head, frozenset(), decide(head, None, head.title, page.url, page.cjk))
+    blocks = page.bmap.blocks
+    if page.cjk or head.title_from == "guess":
+        head = replace(head, title=choose_title(head, blocks, anchor.start))
+    body = read_body_metadata(blocks, anchor.start, anchor.end, head.title)
+    return _Meta(head, frozenset(body.meta_indexes), decide(head, body, head.title, page.url, page.cjk))
+
+
+def _finish(page: _Page, chosen: Candidate, meta: _Meta) -> Extracted:
+    """The document a candidate gives: its lines without metadata lines, title and noise, normalised."""
+    blocks = page.bmap.blocks
+    if chosen.lines is not None:  # another extractor's lines: the byline lines go by their text
+        meta_lines = {blocks[i].text for i in meta.meta_indexes}
+        lines = [line for line in chosen.lines if line not in meta_lines]
     else:
         lines = [
             blocks[i].text for i in chosen.indexes
-            if i not in body_meta.meta_indexes and (page.config.include_tables or blocks[i].tag != "tr")
+            if i not in meta.meta_indexes and (page.config.include_tables or blocks[i].tag != "tr")
         ]
-    lines = strip_title(lines, head.title)
-    lines, counts = drop_noise_lines(lines)
-    return lines, head, body_meta, counts
-
-
-def _finish(page: _Page, chosen: Candidate) -> Extracted:
-    """The document a candidate gives: its lines cleaned, the page's metadata decided."""
-    lines, head, body_meta, counts = _body_lines(page, chosen)
+    lines, counts = drop_noise_lines(strip_title(lines, meta.head.title))
     lines = normalize_lines(lines)
     if chosen.lines is not None:
         if is_scrap(lines):
             lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
-        lines = strip_description(lines, head.description)
-    # trafilatura's body comes without its byline lines: only our own readings give them
-    fields = decide(head, body_meta if chosen.lines is None else None, head.title, page.url, page.cjk)
+        lines = strip_description(lines, meta.head.description)
+    fields, head = meta.fields, meta.head
     document = Document(
         url=page.url, title=fields.title, text="\n".join(lines), date=fields.date, source=fields.source,
         author=fields.author, editor=fields.editor, site_name=head.site_name, lang=fields.lang,
@@ -140,7 +154,8 @@ class Choice:
 
 def _choose(page: _Page) -> Choice:
     candidates = _candidates(page)
-    finished = [_finish(page, c) for c in candidates]
+    meta = _metadata(page, next((c for c in candidates if c.name in ("run", "selector")), None))
+    finished = [_finish(page, c, meta) for c in candidates]
     rows = candidate_features(
         [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
          for c, ex in zip(candidates, finished)],
