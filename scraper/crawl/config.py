@@ -17,28 +17,13 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from ..durations import parse_duration  # noqa: F401  (the one duration parser; re-exported)
 from ..errors import ConfigError
 from ..sources.http import FetchLimits, default_user_agent
 from .politeness import Politeness
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SIZES = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _HOST = re.compile(r"^(\*\.|\.)?[a-z0-9\u0080-\uffff]([a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?(:\d+)?$")
-
-
-def parse_duration(value: str | int | float) -> float:
-    """'6h' -> 21600.0; also '30m', '7d', '1w', '90s', '1h30m' or plain seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration like '6h', got a boolean")
-    if isinstance(value, (int, float)):
-        if value < 0:
-            raise ValueError("a duration must not be negative")
-        return float(value)
-    text = value.strip().lower().replace(" ", "")
-    parts = re.findall(r"(\d+(?:\.\d+)?)([smhdw])", text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"expected a duration like '30m', '6h' or '7d', got {value!r}")
-    return float(sum(float(n) * _UNITS[u] for n, u in parts))
 
 
 def parse_size(value: str | int) -> int:
