@@ -47,9 +47,16 @@ def _exit_code(summary, stopper) -> int:
 
 
 def _load(sites: str, every: str | None, max_pages: int | None):
-    from ..crawl.config import load_config, parse_duration
+    from ..crawl.config import config_for_url, load_config, parse_duration
 
-    config = load_config(sites)
+    if sites.lower().startswith(("http://", "https://")):
+        config = config_for_url(sites)  # a one-off crawl of that site with default settings
+    elif "://" in sites:
+        scheme = sites.split("://", 1)[0]
+        raise ConfigError(f"{sites}: unsupported URL scheme {scheme!r}: crawl an http:// or https:// URL, "
+                          "or give a sites TOML file")
+    else:
+        config = _load_file(sites, load_config)
     interval = None
     if every is not None:
         try:
@@ -61,8 +68,21 @@ def _load(sites: str, every: str | None, max_pages: int | None):
     return config, interval
 
 
+def _load_file(sites: str, load_config):
+    try:
+        return load_config(sites)
+    except ConfigError as exc:
+        from pathlib import Path
+
+        from ..sources.inputs import missing_hint
+
+        if not Path(sites).exists() and missing_hint(sites):
+            raise ConfigError(f"{exc}{missing_hint(sites)}") from None
+        raise
+
+
 @main.command("crawl")
-@click.argument("sites", type=click.Path(dir_okay=False))
+@click.argument("sites", metavar="SITES.toml|URL")
 @db_option
 @click.option("--every", default=None, metavar="DURATION",
               help="Keep running: start a run every DURATION (e.g. 30m, 6h, 1d) until SIGTERM/Ctrl-C.")
@@ -74,7 +94,12 @@ def _load(sites: str, every: str | None, max_pages: int | None):
 @handle_errors
 def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int | None,
                   workers: int | None, quiet: bool) -> None:
-    """Crawl the sites listed in SITES (TOML; see fixtures/sites.example.toml) into the store.
+    """Crawl the sites listed in SITES.toml (see fixtures/sites.example.toml) into the store,
+    or one site from its URL with default settings.
+
+    \b
+    scraper crawl sites.toml --every 6h
+    scraper crawl http://www.example.gov.cn/ --max-pages 200
 
     Only new or changed pages are fetched and cleaned (conditional GET, revisit
     intervals); the frontier lives in the store, so a killed run resumes.

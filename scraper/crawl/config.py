@@ -308,3 +308,13 @@ def load_config(path: str | Path) -> CrawlConfig:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     config = config_from_dict(data, str(path))
     return replace(config, path=path)
+
+
+def config_for_url(url: str, **site: Any) -> CrawlConfig:
+    """A one-off crawl without a TOML file (`scraper crawl https://x.cn/`): the seed's
+    host is the site and its only allowed host; every other setting is the default.
+    `site` may set other [[sites]] keys (e.g. max_pages=200)."""
+    host = urlsplit(url).hostname if url.lower().startswith(("http://", "https://")) else None
+    if not host:
+        raise ConfigError(f"{url}: not an absolute http(s) URL to crawl")
+    return config_from_dict({"sites": [{"name": host, "seeds": [url], **site}]}, file="<command line>")
