@@ -6,7 +6,8 @@ the ratio (target: ours <= 1.2x trafilatura).
 
     python tests/benchmarks/bench_clean.py [DATA.jsonl.gz ...] [--repeat 3]
 
-Defaults to the development sets in ../shared/data when they exist.
+Defaults to the development sets (devdata.py: $SCRAPER_DEV_DATA or ../shared/data);
+without them it says which files are missing and exits 2.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ import gc
 import gzip
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import trafilatura
 
 import scraper
-
-DEFAULT_SETS = [Path("../shared/data/zh-dev.jsonl.gz"), Path("../shared/data/en-dev.jsonl.gz")]
+from devdata import data_dir, require
 
 
 def load(path: Path) -> list[tuple[bytes, str | None]]:
@@ -81,10 +80,8 @@ def main() -> int:
     ap.add_argument("data", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    sets = args.data or [p for p in DEFAULT_SETS if p.exists()]
-    if not sets:
-        print("no data: pass JSONL(.gz) files with raw_b64 or html fields", file=sys.stderr)
-        return 2
+    sets = require(args.data or [data_dir() / "zh-dev.jsonl.gz", data_dir() / "en-dev.jsonl.gz"],
+                   "bench_clean.py")
     totals = [report(p.name, load(p), args.repeat) for p in sets]
     ours_total = sum(t[0] for t in totals)
     theirs_total = sum(t[1] for t in totals)
