@@ -146,10 +146,11 @@ def output_name(arg: str, fmt: str, url: str | None = None) -> str:
         arg = url or "stdin"
     parts = urlsplit(arg)
     if parts.scheme in ("http", "https") and parts.hostname:
-        base = "_".join(p for p in (parts.hostname, _PAGE_SUFFIX.sub("", parts.path), parts.query) if p)
+        path = _PAGE_SUFFIX.sub("", parts.path.strip("/"))
+        base = "_".join(p for p in (parts.hostname, path, parts.query) if p)
     else:
         base = _PAGE_SUFFIX.sub("", re.split(r"[\\/]", arg.rstrip("/\\"))[-1])
-    name = _UNSAFE.sub("_", base).strip("._") or "page"
+    name = re.sub(r"_{2,}", "_", _UNSAFE.sub("_", base)).strip("._") or "page"
     if len(name) > MAX_NAME:
         name = name[:MAX_NAME - 9] + "-" + hashlib.sha1(arg.encode()).hexdigest()[:8]
     return name + EXTENSIONS.get(fmt, ".txt")
