@@ -63,7 +63,7 @@ class _Survey:
         default = sitemap_candidates(url)[0]
 
         def on_error(sitemap: str, exc: Exception) -> None:
-            if sitemap != default or listed:  # a missing /sitemap.xml is normal, a listed one is not
+            if sitemap != default or default in listed:  # a missing /sitemap.xml is normal, a listed one is not
                 self.warn(f"sitemap {sitemap}: {exc}")
 
         async for entry in walk_sitemaps(self.body, sitemap_candidates(url, listed), max_files=self.max_sitemaps,
