@@ -208,3 +208,13 @@ def test_output_names():
     long = output_name("http://x.cn/" + "a" * 500, "text")
     assert len(long) <= 130 and long.endswith(".txt")
     assert unique_names(["a.txt", "A.txt", "a.txt", "a-2.txt"]) == ["a.txt", "A-2.txt", "a-3.txt", "a-2-2.txt"]
+
+
+def test_stdin_as_one_of_several_inputs_with_parallel_jobs():
+    r = CliRunner().invoke(main, ["clean", "-j", "2", "--format", "json", str(TONGWEI), "-", str(EN)],
+                           input=TRS.read_bytes())
+    assert r.exit_code == 0, r.output
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["url"] for d in docs][1] == "stdin:"
+    assert docs[1]["title"] == "市政府召开新型冠状病毒感染的肺炎疫情防控工作专题会议"
+    assert docs[0]["url"].endswith(TONGWEI.name) and docs[2]["url"].endswith(EN.name)
