@@ -81,6 +81,22 @@ def _load_file(sites: str, load_config):
         raise
 
 
+def _refuse_if_locked(db_path) -> None:
+    """Exit 75 at once if a crawl holds the store, before importing the crawler (~1 s):
+    a cron run that finds the previous one still going says so without delay.
+    (`crawl_locked` takes the lock itself; this is only the fast answer.)"""
+    from ..crawl.lock import RunLock, holder_pid
+
+    lock = RunLock(db_path)
+    try:
+        lock.acquire()
+    except CrawlLockedError:
+        click.echo(f"error: another crawl (pid {holder_pid(db_path) or 'unknown'}) is running on {db_path}",
+                   err=True)
+        sys.exit(EXIT_LOCKED)
+    lock.release()
+
+
 @main.command("crawl")
 @click.argument("sites", metavar="SITES.toml|URL")
 @db_option
@@ -104,11 +120,13 @@ def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int 
     Only new or changed pages are fetched and cleaned (conditional GET, revisit
     intervals); the frontier lives in the store, so a killed run resumes.
     """
+    config, interval = _load(sites, every, max_pages)
+    db_path = resolve_db_path(db)
+    if interval is None:
+        _refuse_if_locked(db_path)
     from ..crawl.schedule import Stopper, crawl_locked, run_every
 
-    config, interval = _load(sites, every, max_pages)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    db_path = resolve_db_path(db)
     stopper = Stopper().install()
     options = {"max_pages": max_pages, "workers": workers}
 
