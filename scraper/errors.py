@@ -102,6 +102,11 @@ class RobotsUnavailableError(FetchError):
         self.retry_after = retry_after
 
 
+class OutOfScopeError(FetchError):
+    """Not requested: the URL (a redirect target, a sitemap, a feed, their robots.txt)
+    is on a host outside the site's `allowed_hosts`."""
+
+
 # --- configuration, store, crawl ----------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -45,13 +46,50 @@ def test_config_error_exits_2_naming_file_and_key(tmp_path):
     assert invoke(str(cfg), "--every", "often").exit_code == 2
 
 
+@pytest.mark.parametrize("extra,message", [
+    ("delay = inf", "crawl.delay: expected a finite number, got inf"),
+    ("delay = nan", "crawl.delay: expected a finite number, got nan"),
+    ("revisit_articles = '1000000w'", "crawl.revisit_articles: '1000000w' is too long: at most 3650 days"),
+    ("user_agent = '爬虫/1.0'", "crawl.user_agent: must be one line of printable ASCII"),
+    ("[crawl.limits]\ntotal_timeout = inf", "crawl.limits.total_timeout: expected a finite number, got inf"),
+    ("[crawl.limits]\nread_timeout = nan", "crawl.limits.read_timeout: expected a finite number, got nan"),
+    ("[crawl.limits]\nmax_body_bytes = 1", "crawl.limits.max_body_bytes: must be between 64KB and 1GB, got 1"),
+])
+def test_configs_that_would_break_the_run_exit_2_before_it_starts(tmp_path, extra, message):
+    db = tmp_path / "s.db"
+    cfg = _config(tmp_path, "http://127.0.0.1:9/", extra)
+    if extra.startswith("delay"):  # instead of _config's delay = 0
+        (tmp_path / "sites.toml").write_text(open(cfg, encoding="utf-8").read().replace("delay = 0\n", ""))
+    result = invoke(cfg, "--db", str(db))
+    assert result.exit_code == 2, result.output
+    assert f"error: {tmp_path / 'sites.toml'}: {message}" in result.stderr
+    assert "Traceback" not in result.output and not db.exists()
+
+
+def test_a_seed_port_out_of_range_and_bad_arguments_exit_2(tmp_path):
+    db = tmp_path / "s.db"
+    result = invoke(_config(tmp_path, "http://127.0.0.1:99999/"), "--db", str(db))
+    assert result.exit_code == 2
+    assert "seeds[0]: port 99999 of 'http://127.0.0.1:99999/' is out of range (1-65535)" in result.stderr
+    cfg = _config(tmp_path, "http://127.0.0.1:9/")
+    result = invoke(cfg, "--db", str(db), "--every", "99999999999d")
+    assert result.exit_code == 2 and "error: --every: '99999999999d' is too long: at most 3650 days" in result.stderr
+    assert invoke(cfg, "--db", str(db), "--max-pages", str(10**20)).exit_code == 2
+    result = invoke("/dev/zero", "--db", str(db))
+    assert result.exit_code == 2 and "error: /dev/zero: larger than 1 MB: not a sites file" in result.stderr
+    assert not db.exists()
+
+
 def test_one_run_prints_log_lines_and_a_summary_and_exits_1_on_failures(tmp_path):
     with RawServer() as srv:
         _small_site(srv, broken=True)
         result = invoke(_config(tmp_path, srv.url("/")), "--db", str(tmp_path / "s.db"), "--workers", "0")
     assert result.exit_code == 1, result.stderr
     assert "crawl run 1 started: t" in result.stderr and "failed http_404: " in result.stderr
-    assert "crawl run 1: ok" in result.stdout and "http_404" in result.stdout and "new" in result.stdout
+    # without a terminal (cron) the summary is one line on stderr, once; stdout stays empty
+    assert result.stdout == ""
+    assert result.stderr.count("crawl run 1 ok: fetched 3, ") == 1
+    assert "(http_404 1)" in result.stderr and "┃" not in result.stderr and result.stderr.count("fetched 3") == 1
 
 
 def test_quiet_success_prints_nothing(tmp_path):
@@ -67,6 +105,17 @@ def test_a_second_run_on_the_same_store_is_refused(tmp_path):
         result = invoke(_config(tmp_path, "http://127.0.0.1:9/"), "--db", str(db))
     assert result.exit_code == 75
     assert f"another crawl (pid {os.getpid()}) is running on {db}" in result.stderr
+
+
+def test_a_symlink_to_a_locked_store_is_refused_too(tmp_path):
+    db, link = tmp_path / "s.db", tmp_path / "link.db"
+    db.write_bytes(b"")
+    link.symlink_to(db)
+    with RunLock(db):
+        result = invoke(_config(tmp_path, "http://127.0.0.1:9/"), "--db", str(link))
+    assert result.exit_code == 75
+    assert f"another crawl (pid {os.getpid()}) is running on {link} (the same file as {db})" in result.stderr
+    assert db.read_bytes() == b""  # refused before the store was opened
 
 
 def test_run_every_stops_between_runs():
@@ -149,18 +198,29 @@ def test_signal_during_a_run_stops_cleanly_and_the_next_run_resumes(tmp_path, si
 
 
 def test_a_second_crawl_while_one_runs_is_refused_naming_the_first(tmp_path):
+    """The first crawl is held inside a request the test controls, so it still holds the
+    lock however long the second one takes to start (no race with a loaded machine)."""
     db = tmp_path / "s.db"
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(req, sock):
+        arrived.set()
+        release.wait(120)
+        send_response(sock, 200, {"Content-Type": "text/html; charset=utf-8"}, article(1))
+
     with RawServer() as srv:
-        _slow_site(srv, 40)
+        srv.route("/", page(list_page(["/art_1_1.html"])))
+        srv.route("/art_1_1.html", held)
         cfg = _config(tmp_path, srv.url("/"), "concurrency = 1\nsite_concurrency = 1")
         first = _spawn(cfg, db, "-q")
         try:
-            _wait(lambda: bool(_runs(db)) and _runs(db)[0][1] >= 2)
+            assert arrived.wait(120), "the first crawl never reached the article"
             second = subprocess.run([sys.executable, "-m", "scraper", "crawl", cfg, "--db", str(db)],
-                                    capture_output=True, text=True, timeout=30)
+                                    capture_output=True, text=True, timeout=120)
         finally:
-            first.send_signal(signal.SIGTERM)
-            first.communicate(timeout=15)
-    assert second.returncode == 75
+            release.set()
+            first.communicate(timeout=120)
+    assert second.returncode == 75, second.stderr
     assert f"another crawl (pid {first.pid}) is running on {db}" in second.stderr
-    assert len(_runs(db)) == 1  # the refused run left no trace
+    assert first.returncode == 0
+    assert _runs(db) == [("ok", 2)]  # the refused run left no trace

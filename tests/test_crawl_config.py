@@ -128,3 +128,62 @@ def test_bad_css_selector_is_named(tmp_path):
     path = write(tmp_path, "[[sites]]\nname = 'a'\nseeds = ['http://a.cn/']\nbody_selector = 'div[[class'\n")
     with pytest.raises(ConfigError, match=r"sites\[0\]\.body_selector: bad CSS selector 'div\[\[class'"):
         load_config(path)
+
+
+SITE = "[[sites]]\nname = 'a'\nseeds = ['http://a.cn/']\n"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[crawl]\ndelay = inf\n" + SITE, "crawl.delay: expected a finite number, got inf"),
+    ("[crawl]\ndelay = nan\n" + SITE, "crawl.delay: expected a finite number, got nan"),
+    (SITE + "delay = -inf\n", "sites[0].delay: expected a finite number, got -inf"),
+    (SITE + "delay = 1e300\n", "sites[0].delay: must be at most 3600, got 1e+300"),
+    ("[crawl.limits]\ntotal_timeout = inf\n" + SITE, "crawl.limits.total_timeout: expected a finite number, got inf"),
+    ("[crawl.limits]\nread_timeout = nan\n" + SITE, "crawl.limits.read_timeout: expected a finite number, got nan"),
+    ("[crawl.limits]\nconnect_timeout = 86400\n" + SITE, "crawl.limits.connect_timeout: must be at most 3600, got 86400"),
+    (SITE + "revisit_articles = '1000000w'\n", "sites[0].revisit_articles: '1000000w' is too long: at most 3650 days"),
+    ("[crawl]\nrevisit_lists = " + "9" * 400 + ".0\n" + SITE,
+     "crawl.revisit_lists: expected a duration like '6h', got inf"),
+    (SITE + "revisit_lists = '" + "9" * 400 + "s'\n", "sites[0].revisit_lists: duration '" + "9" * 400 + "s' is too long"),
+    ("[crawl]\nuser_agent = '爬虫/1.0'\n" + SITE,
+     "crawl.user_agent: must be one line of printable ASCII (an HTTP header); '爬' at position 0"
+     " (write non-ASCII names in pinyin or English)"),
+    ("[crawl]\nuser_agent = \"bot/1.0\\r\\nX-Injected: 1\"\n" + SITE,
+     "crawl.user_agent: must be one line of printable ASCII (an HTTP header); a line break at position 7"
+     " (write non-ASCII names in pinyin or English)"),
+    ("[crawl]\nuser_agent = '  '\n" + SITE, "crawl.user_agent: must not be empty"),
+    ("[crawl.limits]\nmax_body_bytes = 1\n" + SITE, "crawl.limits.max_body_bytes: must be between 64KB and 1GB, got 1"),
+    ("[crawl.limits]\nmax_wire_bytes = '5TB'\n" + SITE,
+     "crawl.limits.max_wire_bytes: expected a size like '512KB' or '20MB', got '5TB'"),
+    ("[crawl.limits]\nmax_wire_bytes = '2GB'\n" + SITE, "crawl.limits.max_wire_bytes: must be between 64KB and 1GB, got '2GB'"),
+    ("[[sites]]\nname = 'a'\nseeds = ['http://a.cn:99999/']\n",
+     "sites[0].seeds[0]: port 99999 of 'http://a.cn:99999/' is out of range (1-65535)"),
+    ("[[sites]]\nname = 'a'\nseeds = ['http://a.cn:0/']\n", "sites[0].seeds[0]: port 0 of 'http://a.cn:0/' is out of range (1-65535)"),
+    (SITE + "allowed_hosts = ['a.cn:70000']\n", "sites[0].allowed_hosts[0]: port 70000 of 'a.cn:70000' is out of range (1-65535)"),
+    (SITE + "feeds = ['http://a.cn:123456/rss.xml']\n",
+     "sites[0].feeds[0]: port 123456 of 'http://a.cn:123456/rss.xml' is out of range (1-65535)"),
+    ("[crawl]\nconcurrency = 100000\n" + SITE, "crawl.concurrency: must be at most 1000, got 100000"),
+    (SITE + "max_pages = 99999999999999\n", "sites[0].max_pages: must be at most 1e+09, got 99999999999999"),
+])
+def test_values_that_validate_as_numbers_but_break_a_run_are_refused(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_file_that_never_ends_is_refused_after_1_mb(tmp_path):
+    with pytest.raises(ConfigError, match=r"^/dev/zero: larger than 1 MB: not a sites file$"):
+        load_config("/dev/zero")
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * 2_000_000 + "\n" + SITE)
+    with pytest.raises(ConfigError, match="larger than 1 MB"):
+        load_config(big)
+
+
+def test_the_limits_accepted_still_run(tmp_path):
+    config = load_config(write(tmp_path, "[crawl]\ndelay = 3600\nuser_agent = 'bot/1.0 (+mailto:ops@x.cn)'\n"
+                                         "[crawl.limits]\nmax_body_bytes = '64KB'\ntotal_timeout = 3600\n"
+                                         + SITE + "revisit_articles = '3650d'\nallowed_hosts = ['a.cn:65535', 'a.cn']\n"))
+    assert config.sites[0].delay == 3600 and config.limits.max_body_bytes == 64 * 1024
+    assert config.sites[0].revisit_articles == 3650 * 86400 and config.limits.user_agent.startswith("bot/1.0")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scraper.crawl.lock import RunLock, holder_pid, lock_path
-from scraper.errors import CrawlLockedError
+from scraper.errors import CrawlLockedError, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +59,32 @@ def test_acquire_twice_on_one_object_is_harmless(tmp_path):
     assert lock.acquire() is lock.acquire()
     lock.release()
     lock.release()
+
+
+@pytest.mark.parametrize("alias", ["link.db", "sub/../s.db", "./s.db", "relative"])
+def test_the_lock_belongs_to_the_file_not_to_the_name(tmp_path, monkeypatch, alias):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.db").symlink_to(db)
+    monkeypatch.chdir(tmp_path)
+    other = "s.db" if alias == "relative" else alias
+    with RunLock(db):
+        with pytest.raises(CrawlLockedError, match=f"pid {os.getpid()}"):
+            RunLock(other).acquire()
+    assert lock_path(other) == lock_path(db) == tmp_path / "s.db.lock"
+    assert not (tmp_path / "link.db.lock").exists()
+
+
+def test_a_symlink_in_the_directory_path_is_resolved_too(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+    with RunLock(tmp_path / "real" / "s.db"):
+        with pytest.raises(CrawlLockedError):
+            RunLock(tmp_path / "alias" / "s.db").acquire()
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_store_error(tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(StoreError, match=r"cannot create the lock file .*file/s\.db\.lock: Not a directory"):
+        RunLock(tmp_path / "file" / "s.db").acquire()

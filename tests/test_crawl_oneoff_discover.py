@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from httpserv import RawServer, page, robots
+from httpserv import RawServer, localhost, page, robots
 
 from scraper.cli import main
 from scraper.crawl.config import config_for_url
@@ -95,6 +95,26 @@ def test_discover_escapes_control_characters_from_the_web():
         r = run("discover", srv.url("/"), "--delay", "0")
     assert r.exit_code == 0, r.output
     assert "\x1b" not in r.stdout and "\\x1b[31mred.html" in r.stdout
+
+
+def test_discover_requests_nothing_outside_the_start_urls_host():
+    """As in a crawl (issue 8 item 7): a Sitemap: line, a feed or a redirect to another
+    host is named in a warning and never requested (here: localhost, beside 127.0.0.1)."""
+    with RawServer() as srv:
+        elsewhere = localhost(srv.url("/elsewhere.xml"))
+        srv.route("/robots.txt", robots(f"Sitemap: {elsewhere}\nSitemap: {srv.url('/s.txt')}\n"))
+        srv.route("/s.txt", page(srv.url("/a.html").encode() + b"\n", {"Content-Type": "text/plain"}))
+        srv.route("/", page(f'<html><head><link rel="alternate" type="application/rss+xml" '
+                            f'href="{localhost(srv.url("/feed.xml"))}"></head><body><p>home</p></body></html>'.encode()))
+        srv.route("/elsewhere.xml", page(b"<urlset><url><loc>http://evil.example/x.html</loc></url></urlset>"))
+        srv.route("/feed.xml", page(b"<rss><channel><item><link>http://evil.example/y.html</link></item></channel></rss>"))
+        r = run("discover", srv.url("/"), "--delay", "0")
+        hits = (srv.hits("/elsewhere.xml"), srv.hits("/feed.xml"))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [srv.url("/a.html")]
+    assert hits == (0, 0)
+    assert f"sitemap {elsewhere}: not requested: {elsewhere} is outside the allowed hosts" in r.stderr
+    assert "feed http://localhost:" in r.stderr and "outside the allowed hosts" in r.stderr
 
 
 def test_discover_needs_an_http_url():

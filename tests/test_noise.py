@@ -12,7 +12,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extract.noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule, reads_as_sentence
+from scraper.extract.blocks import block_map
+from scraper.extract.noise import cut_index, drop_noise_lines, match_line_rule, reads_as_sentence
+from scraper.extract.prune import prune
 from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES
 
 # ---------------------------------------------------------------------------
@@ -493,8 +495,23 @@ def _page(*parts: str) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring("<html><head><title>t</title></head><body>" + "".join(parts) + "</body></html>")
 
 
+def _pruned(root: lxml.html.HtmlElement):
+    """Apply the element rules; the text of the blocks they leave, and their counts."""
+    bmap = block_map(root)
+    pruning = prune(root, bmap)
+    kept = pruning.kept()
+    return "".join(b.text for b in bmap.blocks if kept[b.index]), pruning.counts
+
+
+def drop_noise_elements(root: lxml.html.HtmlElement):
+    """The rules' counts; `_text(root)` then reads what they left (the tree itself is never changed)."""
+    text, counts = _pruned(root)
+    root.set("data-kept-text", text)
+    return counts
+
+
 def _text(root: lxml.html.HtmlElement) -> str:
-    return "".join(root.find("body").itertext())
+    return root.get("data-kept-text")
 
 
 def _chrome_text(html: str) -> str:
@@ -538,8 +555,10 @@ def test_whole_page_keeps_only_the_article():
         "</div>",
         ELEMENT_CHROME["footer"][0],
     )
-    counts = drop_noise_elements(root)
-    paragraphs = [" ".join(p.text_content().split()) for p in root.iter("p", "h1")]
+    bmap = block_map(root)
+    pruning = prune(root, bmap)
+    counts, kept = pruning.counts, pruning.kept()
+    paragraphs = [b.text for b in bmap.blocks if kept[b.index] and b.tag in ("p", "h1")]
     assert paragraphs == ["通渭县召开疫情防控工作会议", *PARAS]
     assert set(counts) == {"header", "navigation", "breadcrumb", "share", "prev_next", "sidebar", "footer"}
 
@@ -562,13 +581,46 @@ def test_max_share_is_measured_against_the_whole_page():
     assert "版权所有" not in _text(root)
 
 
-def test_comments_rule_allows_most_of_the_page():
-    """Comment threads can outweigh the article (max_share 0.9), and still go."""
-    comments = '<div class="comment-list">' + "".join(f"<p>网友{i}：{PARAS[i % 4]}</p>" for i in range(6)) + "</div>"
-    root = _page('<div class="article"><p>' + PARAS[0] + "</p></div>", comments)
+def test_comments_rule_masks_a_thread_beside_the_article():
+    """Comments beside an article go, even when they are long."""
+    comments = '<div class="comment-list">' + "".join(f"<p>网友{i}：{PARAS[i % 4]}</p>" for i in range(2)) + "</div>"
+    root = _page('<div class="article">' + ARTICLE + "</div>", comments)
     drop_noise_elements(root)
     text = _text(root)
-    assert PARAS[0] in text and "网友1" not in text
+    assert PARAS[3] in text and "网友1" not in text
+
+
+def test_no_rule_masks_the_region_holding_most_of_the_prose():
+    """A thread page: the "comment" region is the page's content, and the guard keeps it."""
+    comments = '<div class="comment-list">' + "".join(f"<p>网友{i}：{PARAS[i % 4]}</p>" for i in range(6)) + "</div>"
+    root = _page('<div class="article"><p>' + PARAS[0] + "</p></div>", comments)
+    bmap = block_map(root)
+    pruning = prune(root, bmap)
+    assert "网友1" in "".join(b.text for b in bmap.blocks if pruning.kept()[b.index])
+    assert pruning.guarded["comments"] == 1
+
+
+def test_a_print_tool_class_on_the_article_container_does_not_delete_it():
+    """A font-size tool class on the article's own container (a real CMS template)."""
+    root = _page(ELEMENT_CHROME["navigation"][0], '<div class="article fontsize-m" id="zoom">', ARTICLE, "</div>",
+                 ELEMENT_CHROME["footer"][0])
+    text, counts = _pruned(root)
+    assert all(p in text for p in PARAS)
+    assert "版权所有" not in text
+
+
+def test_masks_that_take_more_prose_than_they_leave_are_lifted():
+    """Regions named like chrome hold the article's parts: no rule may take them all."""
+    root = _page(ELEMENT_CHROME["navigation"][0],
+                 f'<div class="share-body"><p>{PARAS[0]}</p></div><div class="tools-body"><p>{PARAS[1]}</p></div>',
+                 f'<div class="ads-body"><p>{PARAS[2]}</p><p>{PARAS[3]}</p></div>',
+                 "<p>" + PARAS[0][:30] + "。</p>")
+    bmap = block_map(root)
+    pruning = prune(root, bmap)
+    text = "".join(b.text for b in bmap.blocks if pruning.kept()[b.index])
+    assert pruning.lifted
+    assert all(p in text for p in PARAS)
+    assert "政务公开" not in text  # the menu, which held no prose, still goes
 
 
 def test_inline_elements_are_never_regions():

@@ -149,6 +149,32 @@ def test_what_is_not_a_duration(text):
         parse_duration(text)
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), "9" * 400 + "w"])
+def test_durations_no_float_holds_are_refused_not_crashed_on(value):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(value)
+
+
+@pytest.mark.parametrize("age", ["999999999999w", "9" * 400 + "d", "1000000000d 1h30m"])
+def test_an_age_in_any_unit_reaching_before_the_year_1_is_a_query_error(age):
+    """The one syntax for --since, with main's guard: an age past year 1 (or past what
+    a timedelta holds) is a QueryError naming it, in every unit, not only days."""
+    for parse in (parse_since, lambda v: parse_day(v, "since")):
+        with pytest.raises(QueryError, match="reaches back past the year 1"):
+            parse(age)
+
+
+def test_crawl_bounds_apply_to_the_one_parser():
+    """durations.py parses, crawl/bounds.py bounds: ten years for TOML revisits and --every."""
+    from scraper.crawl import config as crawl_config
+
+    assert crawl_config.duration_within()("520w") == 520 * 604800
+    with pytest.raises(ValueError, match="too long: at most 3650 days"):
+        crawl_config.duration_within()("1000000w")
+    r = run("crawl", "http://127.0.0.1:9/", "--every", "1h" + "9" * 30 + "w")
+    assert r.exit_code == 2 and "--every:" in r.stderr and "too long" in r.stderr
+
+
 def test_since_takes_ages_in_that_syntax():
     moment = datetime.now(timezone.utc)
     since = datetime.strptime(parse_since("1h30m"), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)

@@ -16,6 +16,7 @@ import click
 
 from .. import __version__
 from ..errors import ConfigError, ScraperError
+from ..terminal import terminal_safe
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_DB = Path("store") / "scraper.db"
@@ -37,18 +38,60 @@ db_option = click.option(
 )
 
 
+class Text(click.ParamType):
+    """A string argument that is real text: bytes that are not UTF-8 (`--site $'\\xff'`)
+    arrive as lone surrogates, which SQLite and the terminal cannot take."""
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                self.fail(f"not valid UTF-8 text: {os.fsencode(value)!r}", param, ctx)
+        return value
+
+
+TEXT = Text()
+
+
 def fail(message: str, code: int = EXIT_SOME_FAILED) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message)}", err=True)
     sys.exit(code)
 
 
+def _stdout_to_devnull() -> None:
+    """After a failed write to stdout, point it at /dev/null so the interpreter's final
+    flush does not fail again (and print "Exception ignored ...")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests): nothing to redirect
+        pass
+
+
+def _os_message(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else f"cannot write the output: {reason}"
+
+
 def handle_errors(func: F) -> F:
-    """Turn expected errors into one-line messages and exit codes, never tracebacks."""
+    """Turn expected errors into one-line messages and exit codes, never tracebacks.
+
+    stdout is flushed inside the handlers, so a full disk (`> /dev/full`) or a
+    vanished output file is reported like any other error.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                if sys.stdout is not None and not sys.stdout.closed:
+                    sys.stdout.flush()
         except ConfigError as exc:
             fail(str(exc), EXIT_USAGE)
         except ScraperError as exc:
@@ -56,8 +99,12 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             fail("interrupted", 130)
         except BrokenPipeError:
+            _stdout_to_devnull()
             sys.stderr.close()
             sys.exit(EXIT_OK)
+        except OSError as exc:
+            _stdout_to_devnull()
+            fail(_os_message(exc), EXIT_SOME_FAILED)
 
     return wrapper  # type: ignore[return-value]
 

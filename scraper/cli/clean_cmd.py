@@ -7,7 +7,6 @@ only parses options and writes the results.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -16,8 +15,8 @@ import click
 
 from ..errors import ConfigError, InputError
 from ..models import CleanConfig, Decoded, PageRecord
-from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
-from .term import printable
+from ..terminal import safe_json, terminal_line, terminal_safe
+from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, handle_errors, main, resolve_db_path
 
 if TYPE_CHECKING:
     from ..many import Cleaned
@@ -27,27 +26,27 @@ FORMATS = ("text", "json", "markdown")
 
 
 def render(doc: Document, fmt: str) -> str:
-    """A document as the user asked to see it."""
+    """A document as the user asked to see it (web text: control characters made visible)."""
     if fmt == "json":
-        return json.dumps(doc.to_dict(), ensure_ascii=False)
+        return safe_json(doc.to_dict())
     if fmt == "markdown":
-        head = [f"# {doc.title}"] if doc.title else []
-        facts = " · ".join(x for x in (doc.date, doc.source, doc.author) if x)
+        head = [f"# {terminal_line(doc.title)}"] if doc.title else []
+        facts = terminal_line(" · ".join(x for x in (doc.date, doc.source, doc.author) if x))
         if facts:
             head.append(f"*{facts}*")
-        return "\n\n".join(head + doc.paragraphs)
-    return doc.text
+        return "\n\n".join(head + [terminal_safe(p) for p in doc.paragraphs])
+    return terminal_safe(doc.text)
 
 
 def _expand(inputs: tuple[str, ...]) -> Iterator[str]:
     from ..sources.inputs import expand_inputs
 
-    return expand_inputs(inputs, warn=lambda message: click.echo(f"warning: {message}", err=True))
+    return expand_inputs(inputs, warn=lambda message: click.echo(f"warning: {terminal_line(message)}", err=True))
 
 
 def _describe(arg: str, message: str) -> str:
     """One line naming the input once (file errors already start with the path)."""
-    return printable(message if message.startswith(arg) else f"{arg}: {message}", newlines=False)
+    return terminal_line(message if message.startswith(arg) else f"{arg}: {message}")
 
 
 class _Saver:
@@ -91,10 +90,10 @@ class _Output:
     def write(self, n: int, arg: str, doc: Document) -> None:
         if self.dir is None:
             if self.fmt == "text" and self.several:
-                click.echo(f"{'' if n == 0 else chr(10)}==> {printable(arg, newlines=False)} <==")
+                click.echo(f"{'' if n == 0 else chr(10)}==> {terminal_line(arg)} <==")
             click.echo(render(doc, self.fmt))
             return
-        body = json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) if self.fmt == "json" else render(doc, self.fmt)
+        body = safe_json(doc.to_dict(), indent=2) if self.fmt == "json" else render(doc, self.fmt)
         path = self.dir / self.names[n]
         try:
             path.write_text(body + "\n", encoding="utf-8")
@@ -133,14 +132,14 @@ def _workers(jobs: int) -> int:
 @click.argument("inputs", nargs=-1)
 @click.option("-i", "--input-list", "input_list", metavar="FILE", default=None,
               help="Read inputs from FILE, one URL or path a line (- for stdin; # comments).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Clean N inputs at once in worker processes (0: one per core); output keeps the input order.")
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write one file per input into DIR, named from its URL or path.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format (json: one object per line, JSON Lines).")
-@click.option("--url", default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
-@click.option("--selector", default=None, help="CSS selector of the body, overriding detection.")
+@click.option("--url", type=TEXT, default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
+@click.option("--selector", type=TEXT, default=None, help="CSS selector of the body, overriding detection.")
 @click.option("--save", is_flag=True, help="Also store each cleaned page in the SQLite store.")
 @db_option
 @handle_errors
@@ -176,7 +175,7 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
         if saver:
             saver.close()
     if output.dir is not None:
-        click.echo(f"wrote {output.written} files to {output.dir}", err=True)
+        click.echo(f"wrote {output.written} files to {terminal_line(output.dir)}", err=True)
     if failed:
         click.echo(f"{failed} of {len(args)} inputs failed", err=True)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

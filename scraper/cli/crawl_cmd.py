@@ -15,7 +15,8 @@ import sys
 import click
 
 from ..errors import ConfigError, CrawlLockedError
-from .app import EXIT_OK, EXIT_SOME_FAILED, db_option, handle_errors, main, resolve_db_path
+from ..terminal import terminal_line, terminal_safe
+from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, handle_errors, main, resolve_db_path
 
 EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: "try again later"
 
@@ -28,16 +29,29 @@ def _progress(quiet: bool):
     return RichProgress() if sys.stderr.isatty() else LogProgress()
 
 
-def _report(summary, quiet: bool) -> None:
-    from ..crawl.progress import one_line, summary_table
+def _report(summary, progress, quiet: bool) -> None:
+    """The summary, once, on stderr (stdout stays empty): a table under the bar on a
+    terminal; without one, LogProgress has already logged it as its last line."""
+    from ..crawl.progress import RichProgress, one_line, summary_table
 
     if quiet:
         if summary.failed:
             click.echo(f"crawl run {summary.run_id}: {one_line(summary)}", err=True)
-        return
-    from rich.console import Console
+    elif isinstance(progress, RichProgress):
+        progress.console.print(summary_table(summary))
 
-    Console().print(summary_table(summary))
+
+class _SafeFormatter(logging.Formatter):
+    """Log records quote URLs and server messages: control characters made visible."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
 
 def _exit_code(summary, stopper) -> int:
@@ -47,7 +61,7 @@ def _exit_code(summary, stopper) -> int:
 
 
 def _load(sites: str, every: str | None, max_pages: int | None):
-    from ..crawl.config import config_for_url, load_config, parse_duration
+    from ..crawl.config import config_for_url, duration_within, load_config
 
     if sites.lower().startswith(("http://", "https://")):
         config = config_for_url(sites)  # a one-off crawl of that site with default settings
@@ -60,7 +74,7 @@ def _load(sites: str, every: str | None, max_pages: int | None):
     interval = None
     if every is not None:
         try:
-            interval = parse_duration(every)
+            interval = duration_within()(every)
         except ValueError as exc:
             raise ConfigError(f"--every: {exc}") from None
         if interval <= 0:
@@ -85,14 +99,13 @@ def _refuse_if_locked(db_path) -> None:
     """Exit 75 at once if a crawl holds the store, before importing the crawler (~1 s):
     a cron run that finds the previous one still going says so without delay.
     (`crawl_locked` takes the lock itself; this is only the fast answer.)"""
-    from ..crawl.lock import RunLock, holder_pid
+    from ..crawl.lock import RunLock, locked_message
 
     lock = RunLock(db_path)
     try:
         lock.acquire()
     except CrawlLockedError:
-        click.echo(f"error: another crawl (pid {holder_pid(db_path) or 'unknown'}) is running on {db_path}",
-                   err=True)
+        click.echo(f"error: {terminal_line(locked_message(db_path))}", err=True)
         sys.exit(EXIT_LOCKED)
     lock.release()
 
@@ -100,11 +113,11 @@ def _refuse_if_locked(db_path) -> None:
 @main.command("crawl")
 @click.argument("sites", metavar="SITES.toml|URL")
 @db_option
-@click.option("--every", default=None, metavar="DURATION",
+@click.option("--every", type=TEXT, default=None, metavar="DURATION",
               help="Keep running: start a run every DURATION (e.g. 30m, 6h, 1d) until SIGTERM/Ctrl-C.")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+@click.option("--max-pages", type=click.IntRange(1, 10**9), default=None,
               help="At most N pages per site in this run (overrides the config).")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
+@click.option("--workers", type=click.IntRange(0, 256), default=None,
               help="Cleaning processes (default: one per core; 0 = clean in the crawler process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; a one-line report on stderr if pages failed.")
 @handle_errors
@@ -126,17 +139,18 @@ def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int 
         _refuse_if_locked(db_path)
     from ..crawl.schedule import Stopper, crawl_locked, run_every
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _setup_logging()
     stopper = Stopper().install()
     options = {"max_pages": max_pages, "workers": workers}
 
     def once() -> int:
+        progress = _progress(quiet)
         try:
-            summary = crawl_locked(config, db_path, stopper=stopper, progress=_progress(quiet), **options)
+            summary = crawl_locked(config, db_path, stopper=stopper, progress=progress, **options)
         except CrawlLockedError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {terminal_line(exc)}", err=True)
             return EXIT_LOCKED
-        _report(summary, quiet)
+        _report(summary, progress, quiet)
         return _exit_code(summary, stopper)
 
     try:

@@ -5,18 +5,17 @@ The Python twin is `scraper.crawl.survey.discover(url)` (or `discover_async`).
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..errors import ConfigError
-from .app import EXIT_OK, EXIT_SOME_FAILED, handle_errors, main
-from .term import printable
+from ..terminal import safe_json, terminal_line
+from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, handle_errors, main
 
 
 @main.command("discover")
-@click.argument("url")
+@click.argument("url", type=TEXT)
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: url, via (sitemap|feed), date, title, listing.")
 @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Seconds between two requests to the site (robots.txt Crawl-delay wins if larger).")
@@ -26,7 +25,8 @@ from .term import printable
 def discover_command(url: str, as_json: bool, delay: float, max_sitemaps: int) -> None:
     """List the URLs that URL's site announces in its sitemaps (robots.txt `Sitemap:`
     lines, else /sitemap.xml) and feeds (those its page links with rel=alternate, or
-    URL itself if it is a feed), without fetching the pages.
+    URL itself if it is a feed), without fetching the pages. Nothing is requested
+    outside URL's host: listings elsewhere are named in a warning, not read.
 
     \b
     scraper discover http://www.example.gov.cn/
@@ -42,16 +42,16 @@ def discover_command(url: str, as_json: bool, delay: float, max_sitemaps: int) -
 
     def warn(message: str) -> None:
         warnings.append(message)
-        click.echo(f"warning: {printable(message, newlines=False)}", err=True)
+        click.echo(f"warning: {terminal_line(message)}", err=True)
 
     async def run() -> int:
         n = 0
         async for item in discover_async(url, delay=delay, max_sitemaps=max_sitemaps, warn=warn):
             n += 1
             if as_json:
-                click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+                click.echo(safe_json(item.to_dict()))
             else:
-                click.echo(printable(item.url, newlines=False))
+                click.echo(terminal_line(item.url))
         return n
 
     count = asyncio.run(run())

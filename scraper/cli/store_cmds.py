@@ -2,21 +2,21 @@
 
 Each is a thin shell over one `scraper.store.Store` method (store/README.md shows
 both); the only logic here is argument parsing and formatting for a terminal.
+Everything printed that came from the web goes through `scraper.terminal` first.
 The store package (sqlite-utils, numpy) is imported when a command runs, so
 `scraper --help` stays fast.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 
 from ..errors import QueryError
-from .app import EXIT_SOME_FAILED, EXIT_USAGE, db_option, fail, handle_errors, main, resolve_db_path
-from .term import printable
+from ..terminal import safe_json, terminal_line, terminal_safe
+from .app import EXIT_SOME_FAILED, EXIT_USAGE, TEXT, db_option, fail, handle_errors, main, resolve_db_path
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -25,42 +25,44 @@ if TYPE_CHECKING:
 SINCE_HELP = "2024-05-19, 2024-05-19T08:00, or an age: 1w, 1d, 12h, 1h30m"
 
 
-def _open(db: str | None) -> Store:
+def _open(db: str | None, *, readonly: bool = True) -> Store:
+    """Read commands open the store read-only: nothing is written, a read-only mount works."""
     from ..store import Store
 
-    return Store.open(resolve_db_path(db), create=False)
+    return Store.open(resolve_db_path(db), create=False, readonly=readonly)
 
 
 def _json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(safe_json(data, indent=2, default=str))
 
 
 def _styled(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> str:
+    """Highlights marked in colour (or [brackets]); every piece made terminal-safe first
+    (one by one: the spans index the raw text)."""
     out, pos = [], 0
-    for start, end in spans:  # pieces made printable one by one: the spans index the raw text
-        piece = printable(text[start:end], newlines=False)
-        out += [printable(text[pos:start], newlines=False),
-                click.style(piece, fg="red", bold=True) if color else f"[{piece}]"]
+    for start, end in spans:
+        piece = terminal_line(text[start:end])
+        out += [terminal_line(text[pos:start]), click.style(piece, fg="red", bold=True) if color else f"[{piece}]"]
         pos = end
-    return "".join(out) + printable(text[pos:], newlines=False)
+    return "".join(out) + terminal_line(text[pos:])
 
 
 def _print_hit(n: int, hit: SearchHit, color: bool) -> None:
     title = _styled(hit.title or "(no title)", hit.title_highlights, color)
-    meta = " · ".join(x for x in (hit.date, hit.site, hit.source) if x)
+    meta = terminal_line(" · ".join(x for x in (hit.date, hit.site, hit.source) if x))
     click.echo(f"{n}. {title}" + (f"  ({meta})" if meta else ""))
-    click.echo(f"   {hit.url}")
+    click.echo(f"   {terminal_line(hit.url)}")
     click.echo(f"   {_styled(hit.snippet, hit.highlights, color)}")
 
 
 # ignore_unknown_options: a query word such as -境外 (exclude) is not an option. A word
 # that is one of search's own options (--site, -h) still is: put `--` before the query.
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1, required=True)
-@click.option("--site", help="Only this site (host) and its subdomains.")
-@click.option("--since", help="Published on or after this date (YYYY-MM-DD, or an age: 30d, 12h, 1w).")
-@click.option("--until", help="Published on or before this date (YYYY-MM-DD, or an age).")
-@click.option("--lang", help="Only this language (zh matches zh-CN too).")
+@click.argument("query", nargs=-1, required=True, type=TEXT)
+@click.option("--site", type=TEXT, help="Only this site (host) and its subdomains.")
+@click.option("--since", type=TEXT, help="Published on or after this date (YYYY-MM-DD, or an age: 30d, 12h, 1w).")
+@click.option("--until", type=TEXT, help="Published on or before this date (YYYY-MM-DD, or an age).")
+@click.option("--lang", type=TEXT, help="Only this language (zh matches zh-CN too).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the hits.")
@@ -93,28 +95,30 @@ def search(query, site, since, until, lang, limit, offset, as_json, db) -> None:
     for n, hit in enumerate(hits, start=offset + 1):
         _print_hit(n, hit, color)
     shown = f"{offset + 1}-{offset + len(hits)} of {total}" if hits else f"0 of {total}"
-    click.echo(f"{shown} results for {text!r}", err=True)
+    click.echo(f"{shown} results for {terminal_line(repr(text))}", err=True)
 
 
 def _print_entry(entry: Entry) -> None:
     doc, page = entry.document, entry.page
     if doc is not None:
-        click.echo(doc.title or "(no title)")
+        click.echo(terminal_line(doc.title or "(no title)"))
         for label, value in (("url", page.url), ("date", doc.date), ("source", doc.source),
                              ("author", doc.author), ("editor", doc.editor), ("site", entry.site),
                              ("lang", doc.lang), ("fetched", page.fetched_at),
                              ("changed", entry.last_changed)):
             if value:
-                click.echo(f"{label}: {value}")
+                click.echo(f"{label}: {terminal_line(value)}")
         click.echo("")
-        click.echo(printable(doc.text))
+        click.echo(terminal_safe(doc.text))
         return
-    click.echo(f"url: {page.url}\nsite: {entry.site}\nstatus: {page.status}\nfetched: {page.fetched_at}")
-    click.echo(f"error: {page.error}" if page.error else "(no document: the page held no main content)")
+    for label, value in (("url", page.url), ("site", entry.site), ("status", page.status),
+                         ("fetched", page.fetched_at)):
+        click.echo(f"{label}: {terminal_line(value)}")
+    click.echo(f"error: {terminal_line(page.error)}" if page.error else "(no document: the page held no main content)")
 
 
 @main.command()
-@click.argument("url")
+@click.argument("url", type=TEXT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option
 @handle_errors
@@ -123,7 +127,7 @@ def show(url, fmt, db) -> None:
     with _open(db) as store:
         entry = store.get(url, body=False)
     if entry is None:
-        fail(f"nothing stored for {url}", EXIT_SOME_FAILED)
+        fail(f"nothing stored for {url}", EXIT_SOME_FAILED)  # fail() makes it terminal-safe
     if fmt == "json":
         _json(entry.to_dict())
     else:
@@ -140,12 +144,12 @@ def _print_diff(c: Change, color: bool) -> None:
         return
     for line in diff.splitlines():
         style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1]) if color else None
-        click.echo(click.style(printable(line, newlines=False), fg=style) if style else printable(line))
+        click.echo(click.style(terminal_line(line), fg=style) if style else terminal_line(line))
 
 
 @main.command()
-@click.option("--since", help=f"Only changes at or after this time ({SINCE_HELP}).")
-@click.option("--site", help="Only this site.")
+@click.option("--since", type=TEXT, help=f"Only changes at or after this time ({SINCE_HELP}).")
+@click.option("--site", type=TEXT, help="Only this site.")
 @click.option("--diff", "show_diff", is_flag=True, help="Show what changed: a unified diff of each changed text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines (with --diff: a diff field).")
 @db_option
@@ -168,18 +172,18 @@ def changes(since, site, show_diff, as_json, db) -> None:
             data = {k: v for k, v in c.to_dict().items() if k not in ("old_text", "new_text")}
             if show_diff:
                 data["diff"] = c.diff()
-            click.echo(json.dumps(data, ensure_ascii=False))
+            click.echo(safe_json(data))
             continue
-        click.echo(printable(f"{c.changed_at}  {c.kind:<7}  {c.url}  {c.title or ''}", newlines=False))
+        click.echo(f"{c.changed_at}  {c.kind:<7}  {terminal_line(c.url)}  {terminal_line(c.title or '')}")
         if show_diff:
             _print_diff(c, color)
 
 
 def _run_line(r: Run) -> str:
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(r.failed_by_reason.items()))
-    return (f"#{r.id:<4} {r.kind:<9} {r.status:<11} {r.started_at}  {r.finished_at or '-':<20}  "
-            f"{r.fetched:>6} {r.new:>5} {r.changed:>7} {r.unchanged:>9} {r.failed:>6}"
-            + (f"  ({reasons})" if reasons else ""))
+    return terminal_line(f"#{r.id:<4} {r.kind:<9} {r.status:<11} {r.started_at}  {r.finished_at or '-':<20}  "
+                         f"{r.fetched:>6} {r.new:>5} {r.changed:>7} {r.unchanged:>9} {r.failed:>6}"
+                         + (f"  ({reasons})" if reasons else ""))
 
 
 @main.command()
@@ -194,7 +198,7 @@ def runs(limit, kind, as_json, db) -> None:
         found = store.runs(limit, kind=kind)
     if as_json:
         for r in found:
-            click.echo(json.dumps(r.to_dict(), ensure_ascii=False, default=str))
+            click.echo(safe_json(r.to_dict(), default=str))
         return
     click.echo(f"{'run':<5} {'kind':<9} {'status':<11} {'started':<20}  {'finished':<20}  "
                f"{'pages':>6} {'new':>5} {'changed':>7} {'unchanged':>9} {'failed':>6}")
@@ -206,19 +210,33 @@ def runs(limit, kind, as_json, db) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--since", help=f"Only documents new or changed since then ({SINCE_HELP}).")
-@click.option("--site", help="Only this site.")
+@click.option("--since", type=TEXT, help=f"Only documents new or changed since then ({SINCE_HELP}).")
+@click.option("--site", type=TEXT, help="Only this site.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @db_option
 @handle_errors
 def export(fmt, since, site, output, db) -> None:
     """Stream stored documents as JSON Lines or CSV (constant memory)."""
+    from ..store import export as _export
+
     with _open(db) as store:
         try:
-            n = store.export(output or sys.stdout, format=fmt, since=since, site=site)
+            if output is None and fmt == "csv" and sys.stdout.isatty():
+                n = _export.write(_on_terminal(store.iter_documents(since=since, site=site)), sys.stdout, fmt)
+            else:
+                n = store.export(output or sys.stdout, format=fmt, since=since, site=site)
         except QueryError as exc:
             fail(str(exc), EXIT_USAGE)
-    click.echo(f"exported {n} documents" + (f" to {output}" if output else ""), err=True)
+        except OSError as exc:
+            fail(f"cannot write {output or 'the output'}: {exc.strerror or exc}")
+    click.echo(f"exported {n} documents" + (f" to {terminal_line(output)}" if output else ""), err=True)
+
+
+def _on_terminal(rows: Iterator[dict]) -> Iterator[dict]:
+    """CSV rows shown on a terminal rather than saved: control characters made visible
+    (JSON Lines escapes them in every case, as \\u escapes of the same value)."""
+    for row in rows:
+        yield {k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 @main.command()
@@ -232,7 +250,7 @@ def stats(as_json, db) -> None:
     if as_json:
         _json(s.to_dict())
         return
-    click.echo(f"store:     {s.path} (schema v{s.schema_version}, {s.size_bytes / 1e6:.1f} MB)")
+    click.echo(f"store:     {terminal_line(s.path)} (schema v{s.schema_version}, {s.size_bytes / 1e6:.1f} MB)")
     for label in ("pages", "documents", "sites", "runs", "errors", "changes"):
         click.echo(f"{label + ':':<10} {getattr(s, label)}")
     if s.last_run:
@@ -240,11 +258,11 @@ def stats(as_json, db) -> None:
         click.echo(f"last run:  #{r.id} {r.kind} {r.status} {r.started_at} "
                    f"(new {r.new}, changed {r.changed}, failed {r.failed})")
     for site in s.by_site[:20]:
-        click.echo(f"  {site.site:<32} {site.documents:>7} docs {site.pages:>7} pages {site.errors:>5} errors")
+        click.echo(f"  {terminal_line(site.site):<32} {site.documents:>7} docs {site.pages:>7} pages {site.errors:>5} errors")
 
 
 @main.command()
-@click.option("--site", help="Only pages of this site.")
+@click.option("--site", type=TEXT, help="Only pages of this site.")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=200, show_default=True)
 @db_option
 @handle_errors
@@ -252,12 +270,12 @@ def reextract(site, batch_size, db) -> None:
     """Re-clean every stored raw body with the current extractor (no refetch)."""
     from .. import __version__, clean
 
-    with _open(db) as store:
+    with _open(db, readonly=False) as store:
         r = store.reextract(clean, site=site, extractor_version=__version__, batch_size=batch_size)
     click.echo(f"reextracted {r.total} pages (run #{r.run_id}): {r.new} new, {r.changed} changed "
                f"({r.text_changed} with new text), {r.unchanged} unchanged, {r.failed} failed")
     for reason, n in sorted(r.failed_by_reason.items()):
-        click.echo(f"  {reason}: {n}", err=True)
+        click.echo(f"  {terminal_line(reason)}: {n}", err=True)
     if r.failed:
         sys.exit(EXIT_SOME_FAILED)
 

@@ -17,13 +17,19 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from ..durations import parse_duration  # noqa: F401  (the one duration parser; re-exported)
+from ..durations import parse_duration  # the one duration parser (re-exported for callers of config)
 from ..errors import ConfigError
 from ..sources.http import FetchLimits, default_user_agent
+from . import bounds
 from .politeness import Politeness
 
 _SIZES = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _HOST = re.compile(r"^(\*\.|\.)?[a-z0-9\u0080-\uffff]([a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?(:\d+)?$")
+
+
+def duration_within(maximum: float = bounds.MAX_DURATION) -> Callable[[Any], float]:
+    """parse_duration, refusing anything longer than `maximum` seconds."""
+    return lambda value: bounds.duration(parse_duration(value), value, maximum)
 
 
 def parse_size(value: str | int) -> int:
@@ -146,18 +152,32 @@ def _typed(*types: type, what: str) -> Callable[[Any], Any]:
 
 
 _int = _typed(int, what="an integer")
-_num = _typed(int, float, what="a number")
+_any_num = _typed(int, float, what="a number")
 _str = _typed(str, what="a string")
 _bool = _typed(bool, what="true or false")
 
 
-def _positive(check: Callable[[Any], Any], minimum: float = 1) -> Callable[[Any], Any]:
+def _positive(check: Callable[[Any], Any], minimum: float = 1, maximum: float | None = None) -> Callable[[Any], Any]:
     def inner(value: Any) -> Any:
         value = check(value)
         if value < minimum:
             raise ValueError(f"must be at least {minimum:g}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum:g}, got {value}")
         return value
     return inner
+
+
+def _num(value: Any) -> float:
+    return bounds.finite(_any_num(value))
+
+
+def _size(value: Any) -> int:
+    return bounds.size_limit(parse_size(value), value)
+
+
+def _user_agent(value: Any) -> str:
+    return bounds.user_agent(_str(value))
 
 
 def _list_of(item: Callable[[Any], Any]) -> Callable[[Any], tuple]:
@@ -185,6 +205,7 @@ def _url(value: Any) -> str:
     parts = urlsplit(_str(value))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an absolute http(s) URL: {value!r}")
+    bounds.port(parts.netloc, value)
     return value
 
 
@@ -192,6 +213,7 @@ def _host(value: Any) -> str:
     host = _str(value).strip().lower()
     if not _HOST.match(host):
         raise ValueError(f"expected a host name like 'www.gov.cn' or '*.gov.cn', got {value!r}")
+    bounds.port(host, value)
     return host
 
 
@@ -210,15 +232,22 @@ def _selector(value: Any) -> str:
     return selector
 
 
+_DELAY = _positive(_num, 0, bounds.MAX_DELAY)
+_TIMEOUT = _positive(_num, 0.001, bounds.MAX_TIMEOUT)
+_DEPTH = _positive(_int, 0, bounds.MAX_DEPTH)
+_PAGES = _positive(_int, 1, bounds.MAX_PAGES)
+_SITE_CONCURRENCY = _positive(_int, 1, bounds.MAX_SITE_CONCURRENCY)
+
+
 def _limits(table: _Table, user_agent: str) -> FetchLimits:
     base = FetchLimits(user_agent=user_agent)
     limits = FetchLimits(
-        connect_timeout=table.get("connect_timeout", _positive(_num, 0.001), base.connect_timeout),
-        read_timeout=table.get("read_timeout", _positive(_num, 0.001), base.read_timeout),
-        total_timeout=table.get("total_timeout", _positive(_num, 0.001), base.total_timeout),
-        max_wire_bytes=table.get("max_wire_bytes", parse_size, base.max_wire_bytes),
-        max_body_bytes=table.get("max_body_bytes", parse_size, base.max_body_bytes),
-        max_redirects=table.get("max_redirects", _positive(_int, 0), base.max_redirects),
+        connect_timeout=table.get("connect_timeout", _TIMEOUT, base.connect_timeout),
+        read_timeout=table.get("read_timeout", _TIMEOUT, base.read_timeout),
+        total_timeout=table.get("total_timeout", _TIMEOUT, base.total_timeout),
+        max_wire_bytes=table.get("max_wire_bytes", _size, base.max_wire_bytes),
+        max_body_bytes=table.get("max_body_bytes", _size, base.max_body_bytes),
+        max_redirects=table.get("max_redirects", _positive(_int, 0, bounds.MAX_REDIRECTS), base.max_redirects),
         user_agent=user_agent,
     )
     table.finish()
@@ -238,22 +267,23 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
         allowed_hosts=hosts,
         include=table.get("include", _list_of(_regex), ()),
         exclude=table.get("exclude", _list_of(_regex), ()),
-        max_depth=table.get("max_depth", _positive(_int, 0), defaults["max_depth"]),
-        max_pages=table.get("max_pages", _positive(_int), defaults["max_pages"]),
-        delay=table.get("delay", _positive(_num, 0), defaults["delay"]),
-        concurrency=table.get("concurrency", _positive(_int), defaults["site_concurrency"]),
+        max_depth=table.get("max_depth", _DEPTH, defaults["max_depth"]),
+        max_pages=table.get("max_pages", _PAGES, defaults["max_pages"]),
+        delay=table.get("delay", _DELAY, defaults["delay"]),
+        concurrency=table.get("concurrency", _SITE_CONCURRENCY, defaults["site_concurrency"]),
         body_selector=table.get("body_selector", _selector, None),
-        revisit_lists=table.get("revisit_lists", parse_duration, defaults["revisit_lists"]),
-        revisit_articles=table.get("revisit_articles", parse_duration, defaults["revisit_articles"]),
+        revisit_lists=table.get("revisit_lists", duration_within(), defaults["revisit_lists"]),
+        revisit_articles=table.get("revisit_articles", duration_within(), defaults["revisit_articles"]),
         sitemaps=table.get("sitemaps", _bool, True),
         feeds=table.get("feeds", _list_of(_url), ()),
     )
     table.finish()
     from .urls import host_allowed  # late: urls imports nothing from here, but keep config light
 
-    for i, seed in enumerate(seeds):
-        if not host_allowed(urlsplit(seed).netloc, hosts):
-            table.fail(f"seeds[{i}]", f"host of {seed!r} is not in allowed_hosts")
+    for key, urls in (("seeds", seeds), ("feeds", site.feeds)):  # nothing is fetched outside allowed_hosts
+        for i, url in enumerate(urls):
+            if not host_allowed(urlsplit(url).netloc, hosts):
+                table.fail(f"{key}[{i}]", f"host of {url!r} is not in allowed_hosts")
     return site
 
 
@@ -261,16 +291,16 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     """Validate an already-parsed TOML document (tests, or configs built in code)."""
     top = _Table(file, "", data)
     crawl = _Table(file, "crawl", top.get("crawl", lambda v: v, {}))
-    user_agent = crawl.get("user_agent", _str, default_user_agent())
+    user_agent = crawl.get("user_agent", _user_agent, default_user_agent())
     defaults = {
-        "delay": crawl.get("delay", _positive(_num, 0), 1.0),
-        "site_concurrency": crawl.get("site_concurrency", _positive(_int), 2),
-        "max_depth": crawl.get("max_depth", _positive(_int, 0), 5),
-        "max_pages": crawl.get("max_pages", _positive(_int), 1000),
-        "revisit_lists": crawl.get("revisit_lists", parse_duration, 6 * 3600.0),
-        "revisit_articles": crawl.get("revisit_articles", parse_duration, 30 * 86400.0),
+        "delay": crawl.get("delay", _DELAY, 1.0),
+        "site_concurrency": crawl.get("site_concurrency", _SITE_CONCURRENCY, 2),
+        "max_depth": crawl.get("max_depth", _DEPTH, 5),
+        "max_pages": crawl.get("max_pages", _PAGES, 1000),
+        "revisit_lists": crawl.get("revisit_lists", duration_within(), 6 * 3600.0),
+        "revisit_articles": crawl.get("revisit_articles", duration_within(), 30 * 86400.0),
     }
-    concurrency = crawl.get("concurrency", _positive(_int), 16)
+    concurrency = crawl.get("concurrency", _positive(_int, 1, bounds.MAX_CONCURRENCY), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()
@@ -295,11 +325,24 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     )
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_text(path: Path) -> str:
+    """The file as UTF-8, read at most 1 MB: `/dev/zero` or a mistyped log file must not
+    be read for ever (a FIFO such as `<(generate-sites)` still works)."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than 1 MB: not a sites file")
+    return data.decode("utf-8")
+
+
 def load_config(path: str | Path) -> CrawlConfig:
     """Read and validate a sites TOML file; any problem is a `ConfigError`."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

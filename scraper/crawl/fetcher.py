@@ -3,8 +3,11 @@ robots.txt, retries and conditional GET.
 
 Every hop of a redirect chain goes through the same checks as the first URL
 (robots of its origin, its host's slots and delay, retries), because a redirect
-can lead to another host. Failures are `FetchError` subclasses; `error_reason()`
-turns one into a short label for a run's "failed by reason" counts.
+can lead to another host. No hop is ever sent to a host the caller does not
+allow (`allow=` per fetch: the site's hosts; `Fetcher(allow=)`: every host of the
+crawl, robots.txt redirects included): a crawled site cannot make the crawler probe
+other addresses. Failures are `FetchError` subclasses; `error_reason()` turns one
+into a short label for a run's "failed by reason" counts.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,6 +27,7 @@ from ..errors import (
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
+    OutOfScopeError,
     RedirectError,
     ResponseTooLargeError,
     RobotsDisallowedError,
@@ -99,8 +103,10 @@ class Fetcher:
         robots_ttl: float = 24 * 3600,
         robots_retry_after: float = 600.0,
         rng: random.Random | None = None,
+        allow: Callable[[str], bool] | None = None,
     ):
         self.limits = limits
+        self.allow = allow  # URL -> may any request go there? (None: anywhere)
         self.politeness = politeness
         self.retry = retry
         self._own_client = client is None
@@ -137,12 +143,15 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         headers: Mapping[str, str] | None = None,
+        allow: Callable[[str], bool] | None = None,
     ) -> FetchResult:
         """GET `url` politely; a 2xx or a 304 (when validators were given) is returned.
 
+        `allow(url)` is asked before every hop (redirects included) and before its
+        robots.txt: a hop it refuses raises OutOfScopeError and is never requested.
         Raises RobotsDisallowedError, RobotsUnavailableError (requeue for later),
         HTTPStatusError, RedirectError, ResponseTooLargeError, FetchTimeoutError,
-        ConnectError, ContentEncodingError or InvalidURLError.
+        ConnectError, ContentEncodingError, InvalidURLError or OutOfScopeError.
         """
         check_http_url(url)  # before robots: an ftp: URL is invalid, not "robots unavailable"
         extra = {**conditional_headers(etag, last_modified), **(headers or {})}
@@ -150,6 +159,7 @@ class Fetcher:
 
         async def send(hop: str) -> Fetched:
             nonlocal attempts
+            self._check_allowed(hop, allow, url)
             if self.politeness.obey_robots:
                 await self._check_robots(hop)
             fetched, tries = await self._send_with_retries(hop, extra)
@@ -159,6 +169,12 @@ class Fetcher:
         fetched, chain = await follow_redirects(send, url, self.limits.max_redirects)
         raise_for_status(fetched, attempts)
         return FetchResult(fetched, chain, attempts)
+
+    def _check_allowed(self, hop: str, allow: Callable[[str], bool] | None, first: str) -> None:
+        for check in (allow, self.allow):
+            if check is not None and not check(hop):
+                via = f" (redirected from {first})" if hop != first else ""
+                raise OutOfScopeError(f"not requested: {hop} is outside the allowed hosts{via}", hop)
 
     async def _check_robots(self, url: str) -> None:
         await self.robots_for(url)
@@ -192,6 +208,7 @@ class Fetcher:
         """robots.txt through the host's gate, any status returned, no retries."""
 
         async def send(hop: str) -> Fetched:
+            self._check_allowed(hop, None, url)
             async with self.gates.slot(host_of(hop)):
                 return await request_once(self.client, hop, limits=self.limits)
 
@@ -208,6 +225,7 @@ _REASONS: tuple[tuple[type[BaseException], str], ...] = (
     (RobotsUnavailableError, "robots_unavailable"),
     (ContentEncodingError, "bad_encoding"),
     (InvalidURLError, "invalid_url"),
+    (OutOfScopeError, "out_of_scope"),
 )
 
 

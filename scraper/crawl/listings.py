@@ -2,7 +2,9 @@
 
 Sitemaps (robots.txt `Sitemap:` lines and /sitemap.xml) and feeds (configured, or
 announced by pages with <link rel=alternate>) are read through the same Fetcher as
-pages, so robots.txt and politeness apply. Entries are filtered like links (scope,
+pages, so robots.txt and politeness apply, and only from the site's allowed hosts:
+a `Sitemap:` line, a sitemap-index child or a feed redirect pointing elsewhere is
+never requested. Entries are filtered like links (scope,
 traps, page-like) and enqueued in chunks, so a 50,000-URL sitemap never sits in
 memory; an entry whose lastmod/pubDate is newer than the stored page makes that
 page due now.
@@ -62,8 +64,9 @@ class Lister:
         seeds = [NewURL(normalize_url(s), 0, classify(normalize_url(s))) for s in site.seeds]
         return self.write(lambda: self.frontier.enqueue(site.name, seeds))
 
-    async def body(self, url: str) -> bytes:
-        result = await self.fetcher.fetch(url)
+    async def body(self, url: str, site: SiteConfig) -> bytes:
+        """A listing's body, fetched only within the site's hosts (OutOfScopeError otherwise)."""
+        result = await self.fetcher.fetch(url, allow=Scope.from_site(site).allows_host)
         return result.fetched.body
 
     async def sitemaps(self, site: SiteConfig) -> int:
@@ -78,10 +81,19 @@ class Lister:
                 log.info("%s: robots.txt of %s unreadable: %s", site.name, seed, exc)
                 continue
             candidates += [u for u in sitemap_candidates(seed, robots.sitemaps) if u not in self.seen]
+        candidates = self._within(site, candidates)
         self.seen.update(candidates)
-        entries = walk_sitemaps(self.body, dict.fromkeys(candidates),
+        entries = walk_sitemaps(lambda u: self.body(u, site), dict.fromkeys(candidates),
                                 on_error=lambda u, e: log.info("%s: sitemap %s: %s", site.name, u, e))
         return await self._take(site, entries)
+
+    @staticmethod
+    def _within(site: SiteConfig, urls: list[str]) -> list[str]:
+        scope = Scope.from_site(site)
+        for url in urls:
+            if not scope.allows_host(url):
+                log.info("%s: sitemap %s not read: outside allowed_hosts", site.name, url)
+        return [u for u in urls if scope.allows_host(u)]
 
     async def feed(self, site: SiteConfig, url: str) -> int:
         """One RSS/Atom feed (skipped if already read this run)."""
@@ -89,7 +101,7 @@ class Lister:
             return 0
         self.seen.add(url)
         try:
-            listing = parse_listing(await self.body(url), url)
+            listing = parse_listing(await self.body(url, site), url)
         except Exception as exc:  # noqa: BLE001 - a bad feed is logged, never fatal
             log.info("%s: feed %s: %s", site.name, url, exc)
             return 0

@@ -4,6 +4,10 @@ The kernel drops a flock when its holder dies (even by SIGKILL), so a crashed ru
 never leaves a stale lock behind; the pid written into the file is only there to
 tell the second run who holds it. The file is never deleted (deleting lock files
 races with a process that just opened them). POSIX only, like cron.
+
+The lock belongs to the store FILE, not to the name it was given: `s.db`,
+`./s.db`, `dir/../s.db` and a symlink to it all resolve to one lock file beside
+the real database, so two crawls can never share a store under two names.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import CrawlLockedError
+from ..errors import CrawlLockedError, StoreError
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(str(db_path) + ".lock")
+    """`<db>.lock` beside the real file: symlinks, `..` and relative paths resolved."""
+    return Path(os.path.realpath(db_path) + ".lock")
 
 
 class RunLock:
@@ -31,8 +36,7 @@ class RunLock:
     def acquire(self) -> "RunLock":
         if self._fd is not None:
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self._open()
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -41,10 +45,22 @@ class RunLock:
             raise CrawlLockedError(
                 f"another crawl is running on this store ({holder}); lock file {self.path}"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n".encode())
+        except OSError as exc:  # a full disk: the run could store nothing either
+            os.close(fd)
+            raise StoreError(f"cannot write the lock file {self.path}: {exc.strerror or exc}") from None
         self._fd = fd
         return self
+
+    def _open(self) -> int:
+        try:
+            if not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the lock file {self.path}: {exc.strerror or exc}") from None
 
     def release(self) -> None:
         if self._fd is None:
@@ -66,6 +82,14 @@ class RunLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.release()
+
+
+def locked_message(db_path: str | Path) -> str:
+    """What a second crawl says: the holder's pid and, for an alias, the real file."""
+    db_path = Path(db_path)
+    real = lock_path(db_path).with_suffix("")
+    alias = f" (the same file as {real})" if real != db_path.absolute() else ""
+    return f"another crawl (pid {holder_pid(db_path) or 'unknown'}) is running on {db_path}{alias}"
 
 
 def holder_pid(db_path: str | Path) -> int | None:

@@ -19,6 +19,7 @@ import asyncio
 import multiprocessing
 import os
 import pickle
+import signal
 from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -41,7 +42,14 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _serve(conn: Connection) -> None:
-    """A worker: answer jobs until the pipe closes."""
+    """A worker: answer jobs until the pipe closes.
+
+    Ctrl-C and SIGTERM reach the whole process group (a terminal, `systemctl stop`);
+    the crawler process turns them into a clean stop and closes the pipes, so a
+    worker ignores them (no KeyboardInterrupt traceback, no page failed by the stop).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     while True:
         try:
             job_id, fn, args = pickle.loads(conn.recv_bytes())
@@ -51,7 +59,10 @@ def _serve(conn: Connection) -> None:
             answer = (job_id, True, fn(*args))
         except BaseException as exc:  # noqa: BLE001 - sent back and raised in the caller
             answer = (job_id, False, exc)
-        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the crawler stopped and closed the pipe while this job ran
+            return
 
 
 class _Worker:

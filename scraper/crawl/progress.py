@@ -1,8 +1,14 @@
 """How a run shows itself: a live rich progress bar on a terminal, plain log lines
-otherwise (cron, systemd, pipes), nothing when quiet; a summary table at the end.
+otherwise (cron, systemd, pipes), nothing when quiet; a summary at the end.
 
 The runner calls `start`, `visit` (each written URL), `tick` (about twice a second)
 and `finish`; implementations only display, they never touch the store.
+
+On a terminal, failures are counted in the bar and listed at the end grouped by
+reason with a few example URLs each (134 404s are one group, not 134 lines above
+the bar). URLs and every other piece of web text reach rich as `Text` objects and
+with control characters made visible (`scraper.terminal`): a link to
+`/404[/x].html` or `[link=http://...]` is printed as written, never read as markup.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
+from ..terminal import rich_text, terminal_line
 from .commit import Written
 from .summary import RunSummary
 
 _ERRORS = ("failed",)
+EXAMPLES = 3  # URLs shown per failure reason at the end of a run on a terminal
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,45 @@ def status_line(s: Snapshot) -> str:
 
 
 def short_line(s: Snapshot) -> str:
-    """The bar's text: what fits beside it on an 80-column terminal."""
-    return f"{s.fetched} fetched, {s.queued} queued, {s.rate:.1f}/s, {s.errors} errors"
+    """The bar's text: what fits beside it, with elapsed time and ETA, on 80 columns."""
+    rate = f"{s.rate:.0f}" if s.rate >= 10 else f"{s.rate:.1f}"
+    return f"{s.fetched} done, {s.queued} queued, {s.errors} failed, {rate}/s"
+
+
+class FailureLog:
+    """Failures of a run by reason: a count and the first few URLs of each (bounded memory)."""
+
+    def __init__(self, examples: int = EXAMPLES):
+        self.examples = examples
+        self.counts: dict[str, int] = {}
+        self.urls: dict[str, list[str]] = {}
+
+    def add(self, reason: str | None, url: str) -> None:
+        reason = reason or "unknown"
+        self.counts[reason] = self.counts.get(reason, 0) + 1
+        urls = self.urls.setdefault(reason, [])
+        if len(urls) < self.examples:
+            urls.append(url)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def render(self, run_id: int | None = None):
+        """A rich renderable: one group per reason, most frequent first."""
+        from rich.console import Group
+        from rich.text import Text
+
+        lines = [Text(f"{self.total} failed page{'s' if self.total != 1 else ''}, by reason:", style="bold red")]
+        for reason, count in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(Text.assemble("  ", rich_text(reason, "red"), f" ({count})"))
+            lines += [Text.assemble("    ", rich_text(url)) for url in self.urls[reason]]
+            if count > len(self.urls[reason]):
+                lines.append(Text(f"    ... and {count - len(self.urls[reason])} more", style="dim"))
+        if run_id is not None:
+            lines.append(Text(f"every failure is stored: SELECT url, error FROM pages WHERE run_id = {run_id} "
+                              "AND error IS NOT NULL", style="dim"))
+        return Group(*lines)
 
 
 class LogProgress(NullProgress):
@@ -87,11 +132,11 @@ class LogProgress(NullProgress):
         print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}", file=self.out, flush=True)
 
     def start(self, run_id: int, sites: list[str]) -> None:
-        self._say(f"crawl run {run_id} started: {', '.join(sites)}")
+        self._say(f"crawl run {run_id} started: {terminal_line(', '.join(sites))}")
 
     def visit(self, url: str, written: Written) -> None:
         if written.outcome == "failed":
-            self._say(f"failed {written.reason}: {url}")
+            self._say(f"failed {terminal_line(written.reason)}: {terminal_line(url)}")
 
     def tick(self, snapshot: Snapshot) -> None:
         if time.monotonic() - self._last >= self.every:
@@ -103,23 +148,26 @@ class LogProgress(NullProgress):
 
 
 class RichProgress(NullProgress):
-    """A live bar on a terminal: fetched, queued, rate, errors."""
+    """A live bar on a terminal: done, queued, failed, rate, elapsed time and ETA; the
+    failures grouped by reason when the run ends."""
 
     def __init__(self, console=None):
         from rich.console import Console
-        from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
         self.console = console or Console(stderr=True)
-        self.bar = Bar(TextColumn("[bold]crawl[/]"), BarColumn(bar_width=20), TextColumn("{task.description}"),
-                       TimeElapsedColumn(), console=self.console, transient=True)
+        self.bar = Bar(TextColumn("[bold]crawl[/]"), BarColumn(bar_width=12),
+                       TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
+                       TimeRemainingColumn(), console=self.console, transient=True)
         self.task = self.bar.add_task("starting", total=None)
+        self.failures = FailureLog()
 
     def start(self, run_id: int, sites: list[str]) -> None:
         self.bar.start()
 
     def visit(self, url: str, written: Written) -> None:
         if written.outcome == "failed":
-            self.console.print(f"[red]failed[/] {written.reason}: {url}", highlight=False)
+            self.failures.add(written.reason, url)
 
     def tick(self, snapshot: Snapshot) -> None:
         total = snapshot.fetched + snapshot.queued + snapshot.in_flight
@@ -128,10 +176,12 @@ class RichProgress(NullProgress):
 
     def finish(self, summary: RunSummary) -> None:
         self.bar.stop()
+        if self.failures.total:
+            self.console.print(self.failures.render(summary.run_id), highlight=False)
 
 
 def one_line(s: RunSummary) -> str:
-    reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.failed_by_reason.items()))
+    reasons = terminal_line(", ".join(f"{k} {v}" for k, v in sorted(s.failed_by_reason.items())))
     return (f"fetched {s.fetched}, new {s.new}, changed {s.changed}, unchanged {s.unchanged}, "
             f"failed {s.failed}" + (f" ({reasons})" if reasons else "")
             + f", duplicates {s.duplicates}, near duplicates {s.near_duplicates}, skipped {s.skipped}, "
@@ -142,7 +192,7 @@ def summary_table(s: RunSummary):
     """The end-of-run table (a rich Table)."""
     from rich.table import Table
 
-    table = Table(title=f"crawl run {s.run_id}: {s.status}", show_header=True, header_style="bold")
+    table = Table(title=rich_text(f"crawl run {s.run_id}: {s.status}"), show_header=True, header_style="bold")
     table.add_column("measure")
     table.add_column("count", justify="right")
     rows = [("fetched", s.fetched), ("new", s.new), ("changed", s.changed), ("unchanged (304 or same text)",
@@ -153,6 +203,6 @@ def summary_table(s: RunSummary):
     rows += [(f"  {k}", v) for k, v in sorted(s.skipped_by_reason.items())]
     rows += [("deferred (robots.txt unavailable)", s.deferred), ("still due (next run)", s.queued)]
     for name, value in rows:
-        table.add_row(name, str(value))
+        table.add_row(rich_text(name), rich_text(value))  # reasons and names are never markup
     table.caption = f"{s.elapsed:.1f} s, {s.rate:.1f} pages/s"
     return table

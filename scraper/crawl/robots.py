@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from ..errors import FetchError, RedirectError, RobotsDisallowedError, RobotsUnavailableError
+from ..errors import FetchError, OutOfScopeError, RedirectError, RobotsDisallowedError, RobotsUnavailableError
 from ..models import Fetched
 
 ROBOTS_MAX_PARSED = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
@@ -67,6 +67,9 @@ def parse_robots(url: str, body: bytes, user_agent: str) -> RobotsInfo:
 
 def robots_from_fetch(url: str, result: Fetched | FetchError, user_agent: str) -> RobotsInfo:
     """Classify the outcome of fetching robots.txt (a response of any status, or an error)."""
+    if isinstance(result, OutOfScopeError):  # its rules are unknown: crawl nothing there meanwhile
+        return RobotsInfo("unavailable", url, reason=f"robots.txt redirects outside the allowed hosts ({result}); "
+                          "add that host to allowed_hosts to follow it")
     if isinstance(result, RedirectError):
         return RobotsInfo("allow_all", url, reason=f"robots.txt unusable ({result}): no rules")
     if isinstance(result, FetchError):

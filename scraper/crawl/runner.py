@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..errors import FetchError, HTTPStatusError, RobotsDisallowedError, RobotsUnavailableError
+from ..errors import (
+    FetchError,
+    HTTPStatusError,
+    OutOfScopeError,
+    RobotsDisallowedError,
+    RobotsUnavailableError,
+    StoreError,
+)
 from ..store import Store
 from .commit import Committer, Visit, Written
 from .config import CrawlConfig, SiteConfig
@@ -66,18 +74,24 @@ class CrawlRun:
         self.frontier = Frontier(self.store.conn, self.run_id, sites=tuple(self.sites))
         self.committer = Committer(self.store, self.frontier, self.sites, __version__)
         self.lister = Lister(self.fetcher, self.frontier, self._in_batch)
-        status = "failed"
+        status, failing = "failed", False
         try:
             self._in_batch(self.frontier.recover)
             self._start_sites()
             await self._loop()
             status = "interrupted" if self.stop.is_set() else "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
-            status = "interrupted"
+            status, failing = "interrupted", True
+            raise
+        except StoreError as exc:  # the store failed under us (a full disk): say what it means
+            failing = True
+            raise StoreError(f"{exc} (crawl run {self.run_id} stopped: the pages it committed are kept, "
+                             "the next run resumes)") from exc
+        except BaseException:
+            failing = True
             raise
         finally:
-            await self._wind_down()
-            self.store.finish_run(self.run_id, status)
+            await self._end(status, failing)
         summary = load_summary(self.store.conn, self.run_id, queued=self.frontier.due_count(),
                                elapsed=time.monotonic() - self.started)
         self.progress.finish(summary)
@@ -184,6 +198,18 @@ class CrawlRun:
             self._due_at, self._due_cached = now, self.frontier.due_count()
         return self._due_cached
 
+    async def _end(self, status: str, failing: bool) -> None:
+        """Wind down and close the run row. When an error is already on its way out (the
+        disk is full), a second store failure here is logged instead of hiding it: what
+        was committed stays, the leases left are recovered by the next run."""
+        try:
+            await self._wind_down()
+            self.store.finish_run(self.run_id, status)
+        except (StoreError, sqlite3.Error) as exc:
+            if not failing:
+                raise
+            log.warning("crawl run %s could not be closed cleanly: %s", self.run_id, exc)
+
     async def _wind_down(self) -> None:
         """Cancel what is still running, commit what finished, give back the rest."""
         for task in [*self.in_flight, *self.listings]:
@@ -214,8 +240,12 @@ class CrawlRun:
 
     async def _fetch_and_process(self, site: SiteConfig, item: FrontierItem) -> Visit:
         self._configure(item.url, site)
+        scope = self.rules[site.name].scope
         try:
-            result = await self.fetcher.fetch(item.url, etag=item.etag, last_modified=item.last_modified)
+            result = await self.fetcher.fetch(item.url, etag=item.etag, last_modified=item.last_modified,
+                                              allow=scope.allows_host)
+        except OutOfScopeError as exc:  # a redirect to another host: not followed
+            return Visit(item, "skipped", reason="redirect_out_of_scope", message=str(exc))
         except RobotsUnavailableError as exc:
             return Visit(item, "deferred", reason="robots_unavailable", message=str(exc),
                          wait=max(exc.retry_after, MIN_DEFER))
@@ -257,6 +287,9 @@ async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | N
         config = replace(config, sites=tuple(replace(s, max_pages=max_pages) for s in config.sites))
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(limits=config.limits, politeness=config.politeness, retry=retry or RetryPolicy())
+    if fetcher.allow is None:  # no request leaves the config's hosts (robots.txt redirects included)
+        scopes = [Scope.from_site(s) for s in config.sites]
+        fetcher.allow = lambda url: any(scope.allows_host(url) for scope in scopes)
     try:
         with WorkerPool(workers) as pool:
             run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event())
@@ -269,7 +302,8 @@ async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | N
 def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     """Crawl every site of `config` once into `store` and return what the run did.
 
-    Options: fetcher (a `Fetcher`, e.g. around a mock transport), workers (cleaning
+    Options: fetcher (a `Fetcher`, e.g. around a mock transport; unless it has its own
+    `allow`, the run limits it to the config's allowed hosts), workers (cleaning
     processes; default: one per core, 0 = clean in this process), max_pages (per
     site, overrides the config), progress (a `progress.Progress`), stop (an
     asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default

@@ -3,8 +3,11 @@
 Reads robots.txt (its `Sitemap:` lines, else /sitemap.xml), walks sitemap indexes,
 and reads the feeds the start page announces (<link rel="alternate">) or that the
 start URL itself is. Only listings are fetched, never the pages they list, through
-the crawler's `Fetcher`: robots.txt and per-host delays apply. What a crawl would
-enqueue from the same listings is in listings.py; this only reports.
+the crawler's `Fetcher`: robots.txt and per-host delays apply, and, as in a crawl,
+nothing is requested outside the allowed hosts (by default the start URL's host): a
+`Sitemap:` line, sitemap-index child, feed or redirect pointing elsewhere is reported
+as not read, never fetched. What a crawl would enqueue from the same listings is in
+listings.py; this only reports.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import AsyncIterator, Callable, Literal
+from typing import AsyncIterator, Callable, Iterable, Literal
+from urllib.parse import urlsplit
 
 from ..errors import FetchError, ScraperError
 from ..sources.http import FetchLimits
 from .discover import Entry, feed_links, parse_listing, sitemap_candidates, walk_sitemaps
 from .fetcher import Fetcher
 from .politeness import Politeness
+from .urls import host_allowed
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +101,19 @@ class _Survey:
 
 async def discover_async(url: str, *, limits: FetchLimits | None = None, delay: float = 1.0,
                          obey_robots: bool = True, max_sitemaps: int = 50,
+                         allowed_hosts: Iterable[str] | None = None,
                          warn: Warn | None = None) -> AsyncIterator[Listed]:
-    """Each URL listed by the site's sitemaps, then by its feeds, once, in listing order."""
+    """Each URL listed by the site's sitemaps, then by its feeds, once, in listing order.
+    Requests go only to `allowed_hosts` (entries as in the sites TOML; default: the
+    host of `url`, any port, as a crawl of that URL would)."""
     politeness = Politeness(concurrency=4, per_host_concurrency=1, delay=delay, obey_robots=obey_robots)
     warn = warn or (lambda message: log.warning("%s", message))
-    async with Fetcher(limits=limits or FetchLimits(), politeness=politeness) as fetcher:
+    hosts = tuple(allowed_hosts) if allowed_hosts is not None else (urlsplit(url).hostname or "",)
+
+    def allow(target: str) -> bool:
+        return host_allowed(urlsplit(target).netloc, hosts)
+
+    async with Fetcher(limits=limits or FetchLimits(), politeness=politeness, allow=allow) as fetcher:
         survey = _Survey(fetcher, warn, max_sitemaps)
         async for item in survey.sitemaps(url):
             yield item

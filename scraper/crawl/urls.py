@@ -119,6 +119,10 @@ class Scope:
     def __contains__(self, url: str) -> bool:
         return self.reason(url) is None
 
+    def allows_host(self, url: str) -> bool:
+        """May the crawler send a request to `url`'s host at all (patterns aside)?"""
+        return host_allowed(urlsplit(url).netloc, self.hosts)
+
 
 @dataclass(frozen=True)
 class TrapLimits:

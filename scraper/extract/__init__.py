@@ -1,5 +1,5 @@
 """str -> Document: the main content and metadata of one decoded page (pure, no I/O)."""
 
-from .page import Extracted, extract
+from .page import Choice, Extracted, extract, readings
 
-__all__ = ["Extracted", "extract"]
+__all__ = ["Choice", "Extracted", "extract", "readings"]

@@ -120,14 +120,38 @@ class _Builder:
         self.link_chars = 0
 
 
+@dataclass
+class BlockMap:
+    """The page's blocks and, for every element, the range of blocks it holds.
+
+    `spans[el] = (first, end)`: blocks[first:end] lie inside `el` (empty for inline
+    elements inside one line). Rules and candidates select blocks by element through
+    it, so the tree is walked once and never changed after.
+    """
+
+    blocks: list[Block]
+    spans: dict
+
+    def inside(self, el) -> range:
+        first, end = self.spans.get(el, (0, 0))
+        return range(first, end)
+
+
 def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
-    """All visible text of `root` as blocks in document order.
+    """All visible text of `root` as blocks in document order."""
+    return block_map(root).blocks
+
+
+def block_map(root: lxml.html.HtmlElement) -> BlockMap:
+    """All visible text of `root` as blocks in document order, with each element's range.
 
     A block's owner is the deepest element open when the block ends, so the blocks
     under any element are contiguous in document order (the scorer relies on it);
     its tag is that of the nearest block-level ancestor (or "tr" for a joined row).
     """
     b = _Builder()
+    spans: dict = {}
+    starts: dict = {}
     open_elements: list[lxml.html.HtmlElement] = [root]
     block_tags: list[str] = [root.tag]
     row: lxml.html.HtmlElement | None = None  # a data-table row being joined into one line
@@ -154,6 +178,7 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
                 block_tags.append(tag)
             elif tag == "br":
                 b.flush(open_elements[-1], block_tags[-1])
+            starts[el] = len(b.blocks)
             open_elements.append(el)
             if tag == "a":
                 b.link_depth += 1
@@ -171,6 +196,8 @@ def split_blocks(root: lxml.html.HtmlElement) -> list[Block]:
             b.flush(el, tag)
             block_tags.pop()
         open_elements.pop()
+        spans[el] = (starts.pop(el), len(b.blocks))
         b.add(el.tail)
     b.flush(root, block_tags[0])
-    return b.blocks
+    spans[root] = (0, len(b.blocks))
+    return BlockMap(b.blocks, spans)

@@ -76,10 +76,15 @@ def _best_run(items: list[tuple[int, int, float]], el) -> Run | None:
     return best
 
 
-def find_main_run(root: lxml.html.HtmlElement, blocks: list[Block]) -> Run | None:
-    """The best-scoring contiguous run of blocks under any one element, or None without prose."""
+def find_main_run(root: lxml.html.HtmlElement, blocks: list[Block], kept: list[bool] | None = None) -> Run | None:
+    """The best-scoring contiguous run of blocks under any one element, or None without prose.
+
+    Blocks not `kept` (masked by a noise rule) take no part.
+    """
     own: dict = {}
     for block in blocks:
+        if kept is not None and not kept[block.index]:
+            continue
         own.setdefault(block.owner, []).append((block.index, block.index, block_value(block)))
     summaries: dict = {}
     children: dict = {}

@@ -29,11 +29,14 @@ _FLATTEN_RE = re.compile(rf"<(?!/?(?:{_FLATTEN_KEEP})\b)/?[a-zA-Z][^>]*>")
 
 # Elements that never hold readable body text.
 UNREADABLE_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "svg", "math", "canvas", "map", "select", "option", "button",
+    "script", "style", "template", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "svg", "math", "canvas", "map", "option",
     "input", "textarea", "link", "meta", "audio", "video", "source", "track",
 )
-
+# Form controls hold labels ("Reply", "Subscribe"), but an unclosed <button> or <select>
+# makes libxml2 nest the rest of the page inside it: such a control is unwrapped.
+_CONTROL_TAGS = ("button", "select")
+_SWALLOWED_CHARS = 200
 
 def _prepare(text: str) -> str:
     text = _END_TAGS_RE.sub("", _CONTROL_RE.sub("", text))
@@ -62,14 +65,50 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     return root
 
 
+def _text_chars(el: lxml.html.HtmlElement) -> int:
+    return sum(len(t) - t.count(" ") for t in el.itertext())
+
+
+def _noscript_is_the_page(noscripts: list, body) -> bool:
+    """The page's content lives in <noscript> (forum software renders it there for no-JS readers).
+
+    True when the noscript text outweighs all the text outside it, as when a script
+    paints the page and the noscript copy is the only text in the markup.
+    """
+    inside = sum(_text_chars(el) for el in noscripts)
+    return inside >= _SWALLOWED_CHARS and inside > _text_chars(body) - inside
+
+
 def drop_unreadable(root: lxml.html.HtmlElement) -> None:
-    """Remove script/style/form controls and the like, keeping their tails (text after them)."""
+    """Remove script/style/embeds and the like, keeping their tails (text after them).
+
+    A form control that swallowed following content is unwrapped, keeping that
+    content; <noscript> copies go unless they are the only rendering of the page.
+    """
+    body = root.find("body")
+    noscripts = list(root.iter("noscript"))
+    if noscripts and body is not None and _noscript_is_the_page(noscripts, body):
+        for el in noscripts:
+            el.drop_tag()
+    else:
+        for el in noscripts:
+            if el.getparent() is not None:
+                el.drop_tree()
     for el in list(root.iter(*UNREADABLE_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
+    for el in list(root.iter(*_CONTROL_TAGS)):
+        if el.getparent() is None:
+            continue
+        if _text_chars(el) > _SWALLOWED_CHARS:
+            el.drop_tag()
+        else:
+            el.drop_tree()
 
 
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# display:none copies go (mobile duplicates, templates); visibility:hidden and opacity:0
+# stay: scripts reveal them (WeChat hides the whole article until it has loaded).
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
@@ -84,3 +123,11 @@ def drop_hidden(root: lxml.html.HtmlElement) -> None:
     for el in list(root.iter("div", "span", "p", "ul", "section", "table", "td", "li", "a", "font")):
         if el.getparent() is not None and is_hidden(el):
             el.drop_tree()
+
+
+def prepare(root: lxml.html.HtmlElement) -> None:
+    """The tree as a reader sees it: no <head>, scripts, embeds, controls or hidden copies."""
+    for el in root.findall("head"):
+        el.drop_tree()
+    drop_unreadable(root)
+    drop_hidden(root)

@@ -45,6 +45,7 @@ class HeadMetadata:
     canonical_url: str | None = None
     lang: str | None = None
     description: str | None = None
+    declared_kind: str | None = None  # what the page says it is: article, product, forum, listing, website
 
 
 def _squash(text: str | None) -> str:
@@ -154,6 +155,30 @@ def choose_title(
     return (parts[0] if parts else (title_el or None)), "guess"
 
 
+# schema.org @type (JSON-LD) and og:type -> the kind of page, a hint for choosing its main content
+_KINDS = {
+    "article": "article", "newsarticle": "article", "blogposting": "article", "report": "article",
+    "scholarlyarticle": "article", "techarticle": "article", "reportagenewsarticle": "article",
+    "product": "product", "productgroup": "product", "offer": "product", "book": "product",
+    "qapage": "forum", "discussionforumposting": "forum", "question": "forum", "socialmediaposting": "forum",
+    "itemlist": "listing", "collectionpage": "listing", "searchresultspage": "listing",
+    "website": "website", "webpage": "website",
+}
+_KIND_ORDER = ("forum", "product", "listing", "article", "website")
+_LD_TYPE_RE = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+
+
+def _declared_kind(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    """The most specific kind among the page's JSON-LD types and og:type."""
+    found = set()
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for m in _LD_TYPE_RE.finditer(script.text):
+                found.update(_KINDS.get(t.lower()) for t in re.findall(r'"([^"]+)"', m.group(1)))
+    found.add(_KINDS.get((tags.get("og:type") or "").lower()))
+    return next((k for k in _KIND_ORDER if k in found), None)
+
+
 def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     lang = root.get("lang") or root.get("xml:lang") or tags.get("content-language") or tags.get("language")
     if not lang:
@@ -200,4 +225,5 @@ def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
         canonical_url=_canonical(root, tags),
         lang=_lang(root, tags),
         description=_first(tags, ("description", "og:description", "twitter:description")),
+        declared_kind=_declared_kind(root, tags),
     )

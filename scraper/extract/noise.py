@@ -2,7 +2,7 @@
 
 Three kinds of rules, each small enough to test on its own:
 - ElementRule: page regions recognised by tag or class/id (menus, footers, comments),
-  removed from the DOM before the main content is chosen;
+  masked before the main content is chosen (applied in prune.py, under its guards);
 - LineRule: one line of the chosen content that is chrome (上一篇..., 打印本页, ICP
   footers, view counters), removed after it;
 - CutRule: a line that starts the trailing chrome of an article (相关新闻, 网友评论):
@@ -17,52 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import lxml.html
-
-from .noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, CutRule, ElementRule, LineRule
-
-
-def _text_len(el: lxml.html.HtmlElement) -> int:
-    return len("".join("".join(el.itertext()).split()))
-
-
-def _matches(el: lxml.html.HtmlElement, rule: ElementRule) -> bool:
-    if el.tag in rule.tags:
-        return True
-    if rule.attr is None:
-        return False
-    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
-    return bool(attrs) and bool(rule.attr.search(attrs))
-
-
-# Inline elements are words inside a sentence ("<span class=ilh-comment>"), never regions.
-_SKIP_TAGS = frozenset(
-    "html body a abbr b bdi bdo cite code em font i img label mark q s small span strong sub sup time u".split()
-)
-
-
-def drop_noise_elements(
-    root: lxml.html.HtmlElement, rules: tuple[ElementRule, ...] = ELEMENT_RULES
-) -> Counter:
-    """Remove chrome regions from the tree in place; return how many each rule removed.
-
-    Walks top-down and does not descend into a removed region, so a footer holding
-    a copyright div counts once.
-    """
-    counts: Counter = Counter()
-    body = root.find("body")
-    total = _text_len(body if body is not None else root) or 1
-    stack = list(reversed(root))
-    while stack:
-        el = stack.pop()
-        if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
-            rule = next((r for r in rules if _matches(el, r)), None)
-            if rule is not None and _text_len(el) <= rule.max_share * total:
-                el.drop_tree()
-                counts[rule.name] += 1
-                continue
-        stack.extend(reversed(el))
-    return counts
+from .noise_rules import CUT_RULES, LINE_RULES, CutRule, LineRule
 
 
 # A line that ends a sentence, or holds a full stop followed by more text. A "；" alone

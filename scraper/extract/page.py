@@ -1,9 +1,10 @@
 """Main text and metadata of one decoded page: `extract(html, url) -> Extracted`.
 
-Pure: no I/O. The page is parsed once. Chinese/Japanese/Korean pages go through our
-block scorer and noise catalogue (content.py, noise.py), which handle the table
-layouts and CMS chrome of Chinese sites; other pages go to trafilatura, which is
-strong on them, given the tree we already parsed.
+Pure: no I/O. The stages, in the order the data flows:
+parse once (dom) -> declared metadata (metadata, markup) -> prepare the tree (dom) ->
+blocks (blocks) -> noise masks (prune) -> candidate bodies (candidates,
+trafilatura_body, ...) -> choose one (choose) -> its lines: metadata lines, title and
+noise lines out (pagemeta, fields, noise) -> normalise (normalize) -> Document.
 """
 
 from __future__ import annotations
@@ -14,36 +15,26 @@ from dataclasses import dataclass, field, replace
 import lxml.etree as etree
 import lxml.html
 
-from cssselect import SelectorError
-
-from . import dom
-from ..errors import ConfigError
-from .blocks import Block, split_blocks
-from .bylines import person_name
-from .content import find_main_run
-from .dates import date_from_url, find_dates
-from .bylines import parse_meta_line
-from .markup import TITLE_CLASS_RE, scan_source_and_date
-from .metadata import HeadMetadata, read_head
 from ..models import CleanConfig, Document
-from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
-from .normalize import HAN_RE, normalize_lines, paragraph_key, strip_pinyin_annotations
-from .pagemeta import BodyMetadata, read_body_metadata
-from .trafilatura_body import is_scrap, trafilatura_body, trafilatura_lines
+from . import dom
+from .blocks import BlockMap, block_map
+from .candidates import Candidate, block_run, selected, whole_page
+from .choose import choose
+from .features import Reading, candidate_features, page_features, vectors
+from .fields import choose_title, decide, strip_description, strip_title
+from .markup import scan_source_and_date
+from .metadata import HeadMetadata, read_head
+from .noise import drop_noise_lines
+from .normalize import normalize_lines, strip_pinyin_annotations
+from .pagemeta import read_body_metadata
+from .prune import Pruning, prune
+from .records import Records, find_records
+from .trafilatura_body import is_scrap, trafilatura_candidate
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK_SHARE = 0.15
-# Short lines right after the body that still belong to it: 落款 (issuing organ, date).
-_TAIL_MAX_CHARS = 40
-_TAIL_WINDOW = 6
-_SALUTATION_MAX_CHARS = 60
-_ADOPTION_NOTE_RE = re.compile(r"^[（(].{4,60}(通过|发布|公布|印发|施行|修正|修订)[）)]$")
-_TITLE_SEARCH_LINES = 4
-_TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
-_CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
-_ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
-_DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六七八九十]")
+_THREAD_RULES = frozenset(("comments",))
 
 
 @dataclass(frozen=True)
@@ -52,16 +43,8 @@ class Extracted:
 
     document: Document
     removed: dict[str, int] = field(default_factory=dict)
-
-
-def _document(head: HeadMetadata, text: str, url: str | None, **fields) -> Document:
-    """A Document from the page's declared metadata, with `fields` found in the body winning."""
-    declared = dict(
-        url=url, title=head.title, date=head.date, source=head.source, author=head.author,
-        site_name=head.site_name, canonical_url=head.canonical_url, lang=head.lang,
-        description=head.description,
-    )
-    return Document(text=text, **{**declared, **fields})
+    candidate: str | None = None  # which reading of the page was chosen
+    noise_lines: int = 0  # lines of the chosen reading the noise rules took out
 
 
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
@@ -73,239 +56,118 @@ def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
     return cjk > 0 and cjk / (cjk + latin) >= _CJK_SHARE
 
 
-def _select_blocks(root, blocks: list[Block], selector: str) -> list[Block]:
-    """Blocks inside the elements a site's CSS selector names (config override)."""
-    try:
-        matched = root.cssselect(selector)
-    except SelectorError as exc:
-        raise ConfigError(f"invalid CSS selector {selector!r}: {exc}") from None
-    chosen = set()
-    for el in matched:
-        chosen.update(el.iter())
-    return [b for b in blocks if b.owner in chosen]
+@dataclass
+class _Page:
+    """What every stage after parsing needs about the page."""
+
+    root: lxml.html.HtmlElement
+    head: HeadMetadata
+    bmap: BlockMap
+    pruning: Pruning
+    records: Records | None
+    cjk: bool
+    url: str | None
+    config: CleanConfig
 
 
-def _is_closing_date(block: Block) -> bool:
-    return not block.link_chars and block.chars <= 20 and bool(find_dates(block.text)) and len(
-        _DATE_CHARS_RE.sub("", block.text)) <= 2
+def _candidates(page: _Page) -> list[Candidate]:
+    """Every reading of the page worth choosing from."""
+    if page.config.body_selector:
+        return [selected(page.root, page.bmap, page.config.body_selector, page.pruning)]
+    kept = page.pruning.kept()
+    found = [block_run(page.root, page.bmap, kept), whole_page(page.bmap, kept)]
+    if page.pruning.spared:  # a region was spared as the page's main text: read it without, too
+        found.append(block_run(page.root, page.bmap, page.pruning.kept(strict=True), name="article"))
+    if page.pruning.counts.get("comments"):  # comments masked: read the page as a thread, too
+        found.append(block_run(page.root, page.bmap, page.pruning.kept(allow=_THREAD_RULES), name="thread"))
+    if page.records is not None:  # the container of the repeated records: a thread, a listing
+        allow = page.pruning.kept(allow=_THREAD_RULES)
+        found.append(Candidate("records", [i for i in page.bmap.inside(page.records.container) if allow[i]]))
+    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
+    if traf is not None:
+        found.append(traf)
+    return found
 
 
-def _extend_tail(blocks: list[Block], end: int) -> int:
-    """Take in the closing lines after the run: 附件 lines, the 落款 (organ, date), a sign-off.
-
-    The scorer ends the run at the last long paragraph; these short lines score as
-    chrome but belong to the text. Organ names are taken only when a bare date follows
-    them (organ + date is a 落款); a short closing sentence ("特此通知。", "See you
-    on the hills!") directly after the body is taken as it is.
-    """
-    last = end
-    for block in blocks[end + 1 : end + 1 + _TAIL_WINDOW]:
-        if _ATTACHMENT_RE.match(block.text):
-            last = block.index
-        elif block.link_chars or block.chars > _TAIL_MAX_CHARS * (1 if HAN_RE.search(block.text) else 3):
-            break
-        elif _is_closing_date(block):
-            return block.index
-        elif block.index == last + 1 and _CLOSING_RE.search(block.text) and not match_line_rule(block.text):
-            last = block.index
-    return last
-
-
-def _strip_description(lines: list[str], description: str | None) -> list[str]:
-    """A lead paragraph that repeats the page's description is metadata (DESIGN: description)."""
-    if lines and description and paragraph_key(lines[0]) == paragraph_key(description):
-        return lines[1:]
-    return lines
-
-
-def _extend_head(blocks: list[Block], start: int, end: int) -> int:
-    """Adjust where the body starts: past leading chrome, back over an opening line.
-
-    Leading link-only snippets ("19" comments, "举报") and metadata lines go; the
-    salutation of a letter ("各乡镇人民政府，县直各部门：") and the adoption note of a
-    law or resolution ("（2007年8月30日…会议通过）") just above the body come in.
-    """
-    while start < end and (_is_leading_chrome(blocks[start])):
-        start += 1
-    if start > 0:
-        block = blocks[start - 1]
-        if not block.link_chars and block.chars <= _SALUTATION_MAX_CHARS and (
-            block.text.endswith((":", "：")) or _ADOPTION_NOTE_RE.match(block.text)
-        ):
-            return start - 1
-    return start
-
-
-def _is_leading_chrome(block: Block) -> bool:
-    if block.link_ratio > 0.5 and block.chars < 30:
-        return True
-    return parse_meta_line(block.text).only_metadata
-
-
-_TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
-
-
-def _is_title_line(line_key: str, title_key: str) -> bool:
-    """The title, or most of it (a title split over two lines, a truncated repeat, "主题：…")."""
-    line_key = _TITLE_LABEL_RE.sub("", line_key)
-    if not line_key:
-        return False
-    if line_key == title_key:
-        return True
-    shorter, longer = sorted((line_key, title_key), key=len)
-    return len(shorter) >= 0.7 * len(longer) and (longer.startswith(shorter) or longer.endswith(shorter))
-
-
-def _strip_title(lines: list[str], title: str | None) -> list[str]:
-    """Drop the title, and the column name or breadcrumb above it, from the top of the body.
-
-    Only at the top: a subheading later in the body that happens to start like the
-    title stays.
-    """
-    if not title:
-        return lines
-    key = paragraph_key(title)
-    for i, line in enumerate(lines[:_TITLE_SEARCH_LINES]):
-        if _is_title_line(paragraph_key(line), key):
-            return lines[i + 1 :]
-        if len(line) > _TITLE_PREFIX_MAX_CHARS:
-            break
-    return [line for line in lines if paragraph_key(line) != key]
-
-
-_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_TITLE_WINDOW = 8
-_COLUMN_NAME_MAX_CHARS = 8
-
-
-def _looks_like_heading(block: Block) -> bool:
-    if not 6 <= block.chars <= 120 or block.link_ratio >= 0.5:
-        return False
-    if block.tag in _HEADING_TAGS:
-        return True
-    owner, parent = block.owner, block.owner.getparent()
-    return any(
-        el is not None and TITLE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-        for el in (owner, parent)
-    )
-
-
-def _heading_above(blocks: list[Block], start: int) -> str | None:
-    """The heading nearest above the body (past the 来源/时间 line), else one opening it."""
-    above = blocks[max(0, start - _TITLE_WINDOW) : start]
-    for block in [*reversed(above), *blocks[start : start + 2]]:
-        if parse_meta_line(block.text).only_metadata or match_line_rule(block.text):
-            continue
-        if _looks_like_heading(block):
-            return block.text
-    return None
-
-
-def _choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | None:
-    """The page's declared title, unless the heading right above the body says otherwise.
-
-    An ArticleTitle meta tag is trusted. Otherwise the heading nearest above the body
-    wins when the declared title is a guess from <title>, is not shown near the body,
-    or is as short as a column name ("新闻动态" matched <title> first).
-    """
-    if head.title_from == "meta":
-        return head.title
-    near = _heading_above(blocks, start)
-    if not near or near == head.title:
-        return head.title
-    if head.title_from == "guess" or not _shown_near(blocks, start, head.title):
-        return near
-    if len(head.title or "") <= _COLUMN_NAME_MAX_CHARS < len(near):
-        return near  # the declared "title" is a column name (新闻动态) shown above the article
-    return head.title
-
-
-def _shown_near(blocks: list[Block], start: int, title: str | None) -> bool:
-    key = paragraph_key(title or "")
-    window = blocks[max(0, start - _TITLE_WINDOW) : start + 2]
-    return bool(key) and any(_is_title_line(paragraph_key(b.text), key) for b in window)
-
-
-def _swapped(a: str, b: str) -> bool:
-    """2022-06-02 vs 2022-02-06: one date read month-first, the other day-first."""
-    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
-
-
-def _choose_date(body: BodyMetadata, head: HeadMetadata, url: str | None) -> str | None:
-    """A labelled line in the page beats meta tags, which beat unlabelled dates and the URL.
-
-    When the labelled line and the meta tag differ only by day/month order, the line
-    was written day-first (06/02/2022) and the machine-readable meta tag is right.
-    """
-    if body.date and head.date and _swapped(body.date, head.date):
-        return head.date
-    return body.date or head.date or body.loose_date or head.markup_date or date_from_url(url) or body.tail_date
-
-
-def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
-    source, date = scan_source_and_date(root)  # before noise removal: a share box may hold the date
-    head = replace(head, source=head.source or source, markup_date=date)
-    for el in root.findall("head"):
-        el.drop_tree()
-    dom.drop_hidden(root)
-    removed = drop_noise_elements(root)
-    blocks = split_blocks(root)
-    if config.body_selector:
-        blocks = _select_blocks(root, blocks, config.body_selector)
-        start, end = (0, len(blocks) - 1) if blocks else (0, -1)
+def _body_lines(page: _Page, chosen: Candidate) -> tuple[list[str], HeadMetadata, object, dict]:
+    """The chosen body's lines without its metadata lines and title, and the metadata read."""
+    blocks = page.bmap.blocks
+    head = page.head
+    if chosen.indexes and (page.cjk or chosen.lines is None):
+        head = replace(head, title=choose_title(head, blocks, chosen.start))
+    body_meta = read_body_metadata(blocks, chosen.start, chosen.end, head.title)
+    if chosen.lines is not None:
+        lines = chosen.lines
     else:
-        run = find_main_run(root, blocks)
-        start, end = (_extend_head(blocks, run.start, run.end), _extend_tail(blocks, run.end)) if run else (0, -1)
-    cut, cut_rule = cut_index([b.text for b in blocks[start : end + 1]])
-    if cut_rule:
-        removed[cut_rule] += end + 1 - (start + cut)
-        end = start + cut - 1
-    if end >= start:
-        head = replace(head, title=_choose_title(head, blocks, start))
-    body_meta: BodyMetadata = read_body_metadata(blocks, start, end, head.title)
-    lines = [
-        b.text for b in blocks[start : end + 1]
-        if b.index not in body_meta.meta_indexes and (config.include_tables or b.tag != "tr")
-    ]
-    lines = _strip_title(lines, head.title)
-    lines, line_counts = drop_noise_lines(lines)
-    removed.update(line_counts)
-    document = _document(
-        head, "\n".join(normalize_lines(lines)), url,
-        date=_choose_date(body_meta, head, url),
-        source=body_meta.source or head.source,
-        author=person_name(body_meta.author) or person_name(head.author, others=(head.site_name, head.source)),
-        editor=person_name(body_meta.editor),
-        lang=head.lang or "zh",
-    )
-    return Extracted(document, dict(removed))
+        lines = [
+            blocks[i].text for i in chosen.indexes
+            if i not in body_meta.meta_indexes and (page.config.include_tables or blocks[i].tag != "tr")
+        ]
+    lines = strip_title(lines, head.title)
+    lines, counts = drop_noise_lines(lines)
+    return lines, head, body_meta, counts
 
 
-def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config: CleanConfig) -> Extracted:
-    body = trafilatura_body(root, url, config.include_tables)
-    if body is None:  # trafilatura found nothing, or kept a whole layout table
-        root = dom.parse_html(html)  # trafilatura may have pruned the tree in place
-        dom.drop_unreadable(root)
-        return _extract_cjk(root, url, head, config)
-    lines = normalize_lines(trafilatura_lines(body))
-    if is_scrap(lines):
-        lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
-    lines, line_counts = drop_noise_lines(lines)
-    lines = _strip_description(_strip_title(lines, head.title), head.description)
-    document = _document(
-        head, "\n".join(lines), url, date=head.date or head.markup_date or date_from_url(url),
-        author=person_name(head.author, others=(head.site_name, head.source)),
+def _finish(page: _Page, chosen: Candidate) -> Extracted:
+    """The document a candidate gives: its lines cleaned, the page's metadata decided."""
+    lines, head, body_meta, counts = _body_lines(page, chosen)
+    lines = normalize_lines(lines)
+    if chosen.lines is not None:
+        if is_scrap(lines):
+            lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
+        lines = strip_description(lines, head.description)
+    # trafilatura's body comes without its byline lines: only our own readings give them
+    fields = decide(head, body_meta if chosen.lines is None else None, head.title, page.url, page.cjk)
+    document = Document(
+        url=page.url, title=fields.title, text="\n".join(lines), date=fields.date, source=fields.source,
+        author=fields.author, editor=fields.editor, site_name=head.site_name, lang=fields.lang,
+        canonical_url=head.canonical_url, description=head.description,
     )
-    return Extracted(document, dict(line_counts))
+    removed = {**page.pruning.counts, **chosen.removed}
+    for name, n in counts.items():
+        removed[name] = removed.get(name, 0) + n
+    return Extracted(document, removed, chosen.name, sum(counts.values()))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Every finished reading of a page, the features the chooser saw, and its pick."""
+
+    readings: list[Extracted]
+    vectors: list[list[float]]
+    chosen: int
+
+
+def _choose(page: _Page) -> Choice:
+    candidates = _candidates(page)
+    finished = [_finish(page, c) for c in candidates]
+    rows = candidate_features(
+        [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
+         for c, ex in zip(candidates, finished)],
+        page.bmap.blocks, page.head.title, page.records, page.pruning,
+    )
+    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
+    vecs = vectors(facts, rows)
+    return Choice(finished, vecs, choose([ex.candidate for ex in finished], vecs, page.cjk))
+
+
+def readings(html: str, url: str | None = None, config: CleanConfig | None = None) -> Choice:
+    """Every candidate reading of the page with its features (for training and inspecting the chooser)."""
+    return _choose(_parse(html, url, config or CleanConfig()))
+def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
+    html = strip_pinyin_annotations(html)
+    root = dom.parse_html(html)
+    head = read_head(root)
+    cjk = bool(config.body_selector) or is_cjk_page(root)
+    if cjk:  # before pruning: a share box may hold the date
+        source, date = scan_source_and_date(root)
+        head = replace(head, source=head.source or source, markup_date=date)
+    dom.prepare(root)
+    bmap = block_map(root)
+    return _Page(root, head, bmap, prune(root, bmap), find_records(root, bmap), cjk, url, config)
 
 
 def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
     """Extract the article of one page (decoded HTML) and its metadata."""
-    config = config or CleanConfig()
-    html = strip_pinyin_annotations(html)
-    root = dom.parse_html(html)
-    head = read_head(root)
-    dom.drop_unreadable(root)
-    if config.body_selector or is_cjk_page(root):
-        return _extract_cjk(root, url, head, config)
-    return _extract_other(html, root, url, head, config)
+    choice = _choose(_parse(html, url, config or CleanConfig()))
+    return choice.readings[choice.chosen]

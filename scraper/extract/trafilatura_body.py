@@ -8,11 +8,15 @@ its text output.
 
 from __future__ import annotations
 
+import copy
 import re
 
 import lxml.etree as etree
 import lxml.html
 import trafilatura
+
+from .blocks import Block, BlockMap
+from .candidates import Candidate
 
 _TRAFILATURA_BLOCKS = frozenset(("p", "head", "item", "quote", "row", "list", "table", "div", "code", "graphic"))
 
@@ -74,7 +78,7 @@ def is_scrap(lines: list[str]) -> bool:
 
 
 
-def trafilatura_body(root: lxml.html.HtmlElement, url: str | None, include_tables: bool):
+def trafilatura_body(root: lxml.html.HtmlElement, url: str | None, include_tables: bool, fast: bool = False):
     """trafilatura's XML body for the page, or None when it found nothing usable.
 
     Captions are made paragraphs first (trafilatura drops <figcaption>, but a caption
@@ -87,8 +91,44 @@ def trafilatura_body(root: lxml.html.HtmlElement, url: str | None, include_table
         if figure is not None and figure.tag == "figure":
             figure.tag = "div"
     found = trafilatura.bare_extraction(
-        root, url=url, include_comments=False, include_tables=include_tables, with_metadata=False
+        root, url=url, include_comments=False, include_tables=include_tables, with_metadata=False, fast=fast
     )
     if found is None or found.body is None or kept_layout_table(found.body):
         return None
     return found.body
+
+
+def _key(text: str) -> str:
+    return "".join(text.split())
+
+
+def locate(lines: list[str], blocks: list[Block]) -> list[int]:
+    """The page blocks that `lines` were read from, in order (lines found nowhere are skipped).
+
+    trafilatura renders the tree its own way; a line is matched to the next block with
+    the same text (whitespace aside), so its position on the page is known for the
+    metadata around it and for comparing candidates.
+    """
+    where: dict[str, list[int]] = {}
+    for block in blocks:
+        where.setdefault(_key(block.text), []).append(block.index)
+    found: list[int] = []
+    last = -1
+    for line in lines:
+        hits = where.get(_key(line))
+        if hits:
+            nxt = next((i for i in hits if i > last), None)
+            if nxt is not None:
+                found.append(nxt)
+                last = nxt
+    return found
+
+
+def trafilatura_candidate(root: lxml.html.HtmlElement, bmap: BlockMap, url: str | None,
+                          include_tables: bool, fast: bool = False) -> Candidate | None:
+    """trafilatura's reading of the page, on a copy of our tree (it prunes what it is given)."""
+    body = trafilatura_body(copy.deepcopy(root), url, include_tables, fast)
+    if body is None:
+        return None
+    lines = trafilatura_lines(body)
+    return Candidate("trafilatura", locate(lines, bmap.blocks), lines=lines)

@@ -54,21 +54,22 @@ def latest_version() -> int:
     return len(known_migrations())
 
 
-def current_version(conn: sqlite3.Connection) -> int:
+def current_version(conn: sqlite3.Connection, label: str = "this SQLite file") -> int:
     """The schema version of an open database: 0 for an empty one."""
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
     ).fetchone()
     if not exists:
         if conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
-            raise StoreError("this SQLite file is not a scraper store (it has tables but no migrations table)")
+            raise StoreError(f"{label} is not a scraper store (it has tables but no migrations table); "
+                             "it was left untouched")
         return 0
     return conn.execute("SELECT coalesce(max(version), 0) FROM migrations").fetchone()[0]
 
 
 def check_version(conn: sqlite3.Connection, label: str) -> int:
     """Return the version, or raise SchemaVersionError if this code is too old for it."""
-    version = current_version(conn)
+    version = current_version(conn, label)
     known = latest_version()
     if version > known:
         raise SchemaVersionError(

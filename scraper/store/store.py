@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO, TypeVar
 
@@ -27,10 +27,10 @@ from . import runs as _runs
 from . import schema  # noqa: F401  (registers the migrations)
 from . import search as _search
 from . import stats as _stats
-from .connection import connect
+from .connection import connect, connect_readonly
 from .index import PendingIndex
 from .entries import load_entry
-from .migrations import check_version, migrate
+from .migrations import check_version, latest_version, migrate
 from .records import Change, Entry, ReextractResult, Run, SaveResult, SearchHit, Stats
 from .timeutil import parse_since
 from .writer import save_page
@@ -54,6 +54,8 @@ def _wrap_sqlite(func: F) -> F:
 class Store:
     """A scraper store in one SQLite file (schema: store/README.md)."""
 
+    readonly = False
+
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
@@ -64,9 +66,17 @@ class Store:
     # --- opening ------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None) -> "Store":
-        """Open (creating if allowed) and upgrade the store; SchemaVersionError if it is too new."""
+    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None,
+             readonly: bool = False) -> "Store":
+        """Open (creating if allowed) and upgrade the store; SchemaVersionError if it is too new.
+
+        readonly=True (search, show, export, stats, changes, runs) opens an existing store
+        without writing anything, so a read-only file or mount works and a file that
+        is empty or not a store is refused untouched.
+        """
         path = Path(path)
+        if readonly:
+            return cls._open_readonly(path)
         conn = connect(path, create=create)
         try:
             migrate(conn, str(path), target=migrate_to)
@@ -74,6 +84,29 @@ class Store:
             conn.close()
             raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> "Store":
+        conn = connect_readonly(path)
+        try:
+            version = check_version(conn, str(path))
+        except BaseException:
+            conn.close()
+            raise
+        if version == 0:
+            conn.close()
+            raise StoreError(f"{path} is an empty SQLite database, not a store yet: save something into it first")
+        if version < latest_version():  # an older release's store: upgrade it once, then read
+            conn.close()
+            try:
+                cls.open(path, create=False).close()
+            except StoreError as exc:
+                raise StoreError(f"{path} has schema version {version} and needs an upgrade to "
+                                 f"{latest_version()}, which failed: {exc}") from None
+            conn = connect_readonly(path)
+        store = cls(conn, path)
+        store.readonly = True
+        return store
 
     def close(self) -> None:
         self.conn.close()
@@ -97,21 +130,36 @@ class Store:
         The search index is updated at the end of the batch, just before COMMIT.
         """
         if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             yield self
             if self._depth == 1:
                 self._index.flush(self.conn)
-        except BaseException:
+                self._execute("COMMIT")  # may fail (disk full): then everything below rolls back
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
                 self._index.clear()
-                self.conn.execute("ROLLBACK")
+                self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: {exc}") from exc
             raise
         self._depth -= 1
-        if self._depth == 0:
-            self.conn.execute("COMMIT")
+
+    def _execute(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does on some errors)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is unusable; the transaction dies with it
 
     # --- writing ----------------------------------------------------------------------
 
@@ -218,11 +266,10 @@ class Store:
         """Write documents as jsonl or csv to a text stream or a file path; return the count."""
         if format not in _export.FORMATS:
             raise StoreError(f"unknown export format {format!r}: use one of {', '.join(_export.FORMATS)}")
-        rows = self.iter_documents(since=since, site=site)
-        if isinstance(out, (str, Path)):
-            with open(out, "w", encoding="utf-8", newline="") as fh:
-                return _export.write(rows, fh, format)
-        return _export.write(rows, out, format)
+        with closing(self.iter_documents(since=since, site=site)) as rows:  # closed while the store is open
+            if isinstance(out, (str, Path)):
+                return _export.write_file(rows, Path(out), format)
+            return _export.write(rows, out, format)
 
     @_wrap_sqlite
     def run(self, run_id: int) -> Run | None:

@@ -45,9 +45,12 @@ def parse_since(value: str | date | datetime | None, what: str = "since") -> str
         return format_utc(value)
     if isinstance(value, date):
         return value.isoformat()
-    age = parse_age(value)
-    if age is not None:
-        return format_utc(datetime.now(timezone.utc) - age)
+    try:
+        age = parse_age(value)
+        if age is not None:
+            return format_utc(datetime.now(timezone.utc) - age)
+    except OverflowError:
+        raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         if len(value.strip()) == 10:
             return date.fromisoformat(value.strip()).isoformat()
@@ -65,9 +68,12 @@ def parse_day(value: str | date | None, what: str) -> str | None:
         return None
     if isinstance(value, date):
         return value.isoformat()[:10]
-    age = parse_age(value)
-    if age is not None:
-        return (datetime.now(timezone.utc) - age).date().isoformat()
+    try:
+        age = parse_age(value)
+        if age is not None:
+            return (datetime.now(timezone.utc) - age).date().isoformat()
+    except OverflowError:
+        raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:

@@ -6,7 +6,8 @@ the ratio (target: ours <= 1.2x trafilatura).
 
     python tests/benchmarks/bench_clean.py [DATA.jsonl.gz ...] [--repeat 3]
 
-Defaults to the development sets (devdata.py: $SCRAPER_DEV_DATA or ../shared/data);
+Defaults to the four development sets zh-dev, zh2-dev, en-dev and wcxb-dev (devdata.py:
+$SCRAPER_DEV_DATA or ../shared/data);
 without them it says which files are missing and exits 2.
 """
 
@@ -25,6 +26,8 @@ import trafilatura
 
 import scraper
 from devdata import data_dir, require
+
+DEFAULT_SETS = ("zh-dev", "zh2-dev", "en-dev", "wcxb-dev")  # looked for in data_dir()
 
 
 def load(path: Path) -> list[tuple[bytes, str | None]]:
@@ -80,8 +83,7 @@ def main() -> int:
     ap.add_argument("data", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    sets = require(args.data or [data_dir() / "zh-dev.jsonl.gz", data_dir() / "en-dev.jsonl.gz"],
-                   "bench_clean.py")
+    sets = require(args.data or [data_dir() / f"{name}.jsonl.gz" for name in DEFAULT_SETS], "bench_clean.py")
     totals = [report(p.name, load(p), args.repeat) for p in sets]
     ours_total = sum(t[0] for t in totals)
     theirs_total = sum(t[1] for t in totals)

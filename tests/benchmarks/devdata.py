@@ -1,7 +1,8 @@
 """Where the benchmarks find the development sets, and a clear stop when they are absent.
 
-The sets (zh-dev.jsonl.gz: 54 Chinese pages, en-dev.jsonl.gz: 150 English pages; one
-JSON object a line with `raw_b64` or `html`, and `url`) are not shipped with the
+The sets (zh-dev.jsonl.gz: 54 Chinese pages, en-dev.jsonl.gz: 150 English pages, and
+zh2-dev / wcxb-dev, which bench_clean.py reads by default too; one JSON object a line
+with `raw_b64` or `html`, and `url`) are not shipped with the
 project. They are looked for in $SCRAPER_DEV_DATA, else ../shared/data beside the
 repository; a path given on the command line wins.
 """
@@ -27,7 +28,7 @@ def require(paths: list[Path], what: str) -> list[Path]:
         for p in missing:
             print(f"error: {what}: {p} not found", file=sys.stderr)
         print("The development sets are not shipped with the project: pass their paths as arguments, "
-              "or set SCRAPER_DEV_DATA to the directory holding zh-dev.jsonl.gz and en-dev.jsonl.gz.",
+              "or set SCRAPER_DEV_DATA to the directory holding them (zh-dev.jsonl.gz, en-dev.jsonl.gz, ...).",
               file=sys.stderr)
         sys.exit(EXIT_NO_DATA)
     return paths

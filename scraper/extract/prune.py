@@ -1,0 +1,124 @@
+"""Noise regions (menus, footers, comment widgets) as masks over the page's blocks.
+
+The element rules of the noise catalogue (noise_rules.ELEMENT_RULES) name regions by
+tag or class/id. Applying them does not change the tree: each matched region masks
+its blocks, and candidates choose which masks to honour (a forum thread keeps the
+comment region that an article drops). Class names lie often enough — a "fontsize"
+or "print" tool class on the article's own container, a CMS that calls the article
+"content-footer" — that two guards stand between a rule and the article:
+
+- a region holding most of the page's prose is never masked (its children are still
+  examined, so a footer inside it still goes);
+- if the masks together took more prose than they left, the masks holding prose are
+  lifted: the page is read as if those rules had not matched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import lxml.html
+
+from .blocks import Block, BlockMap
+from .content import block_value
+from .noise_rules import ELEMENT_RULES, ElementRule
+
+# Inline elements are words inside a sentence ("<span class=ilh-comment>"), never regions.
+_SKIP_TAGS = frozenset(
+    "html body a abbr b bdi bdo cite code em font i img label mark q s small span strong sub sup time u".split()
+)
+_MOST = 0.5  # a region with more than this share of the page's prose holds the article
+
+
+def _matches(el: lxml.html.HtmlElement, rule: ElementRule) -> bool:
+    if el.tag in rule.tags:
+        return True
+    if rule.attr is None:
+        return False
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
+    return bool(attrs) and bool(rule.attr.search(attrs))
+
+
+def prose_chars(block: Block) -> int:
+    """Characters of prose a block holds (0 for chrome): what the guards weigh."""
+    return max(0, block.chars - block.link_chars) if block_value(block) > 0 else 0
+
+
+@dataclass
+class Pruning:
+    """Which rule masked each block, and what the guards prevented."""
+
+    removed_by: list[str | None]
+    counts: Counter = field(default_factory=Counter)  # rule name -> regions masked
+    guarded: Counter = field(default_factory=Counter)  # rule name -> regions spared (they hold the article)
+    lifted: bool = False  # the masks took more prose than they left and were lifted
+    spared: list[range] = field(default_factory=list)  # the regions the guard kept
+
+    def kept(self, allow: frozenset[str] = frozenset(), strict: bool = False) -> list[bool]:
+        """Per block: kept, when the rules named in `allow` are not applied.
+
+        `strict` masks the spared regions too: the reading of a page whose
+        largest region really is a comment thread beside a short article.
+        """
+        kept = [name is None or name in allow for name in self.removed_by]
+        if strict:
+            for span in self.spared:
+                kept[span.start:span.stop] = [False] * len(span)
+        return kept
+
+
+@dataclass
+class _Region:
+    rule: str
+    span: range
+    prose: int
+
+
+def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, total_chars: int,
+             char_prefix: list[int], pruning: Pruning) -> list[_Region]:
+    """Top-down: the regions rules match, not descending into one that is masked."""
+    found: list[_Region] = []
+    stack = list(reversed(root))
+    while stack:
+        el = stack.pop()
+        if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
+            rule = next((r for r in rules if _matches(el, r)), None)
+            if rule is not None:
+                span = bmap.inside(el)
+                prose = prefix[span.stop] - prefix[span.start]
+                chars = char_prefix[span.stop] - char_prefix[span.start]
+                if prose > _MOST * total_prose or chars > rule.max_share * total_chars:
+                    pruning.guarded[rule.name] += 1
+                    pruning.spared.append(span)
+                else:
+                    found.append(_Region(rule.name, span, prose))
+                    continue
+        stack.extend(reversed(el))
+    return found
+
+
+def _prefix(values: list[int]) -> list[int]:
+    out = [0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def prune(root: lxml.html.HtmlElement, bmap: BlockMap, rules: tuple[ElementRule, ...] = ELEMENT_RULES) -> Pruning:
+    """Mask the noise regions of the page; the tree is left as it is."""
+    blocks = bmap.blocks
+    prose = _prefix([prose_chars(b) for b in blocks])
+    chars = _prefix([b.chars for b in blocks])
+    pruning = Pruning([None] * len(blocks))
+    body = root.find("body")
+    regions = _regions(body if body is not None else root, bmap, rules, prose, prose[-1], chars[-1], chars, pruning)
+    taken = sum(r.prose for r in regions)
+    if taken > prose[-1] - taken:  # far less prose left than taken away: these matches lie
+        pruning.lifted = True
+        regions = [r for r in regions if not r.prose]
+    for region in regions:
+        pruning.counts[region.rule] += 1
+        for i in region.span:
+            pruning.removed_by[i] = region.rule
+    return pruning
