@@ -119,9 +119,53 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return bool(style and _HIDDEN_STYLE_RE.search(style))
 
 
+def _hidden_roots(root: lxml.html.HtmlElement) -> list:
+    found = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        for child in el:
+            if isinstance(child.tag, str) and child.tag in _HIDDEN_TAGS and is_hidden(child):
+                found.append(child)
+            else:
+                stack.append(child)
+    return found
+
+
+_HIDDEN_TAGS = frozenset(("div", "span", "p", "ul", "section", "table", "td", "li", "a", "font", "article", "main"))
+_SAMPLE_CHARS = 40
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _squashed(el: lxml.html.HtmlElement) -> str:
+    return _SPACE_RE.sub("", "".join(el.itertext()))
+
+
+def _is_only_copy(el: lxml.html.HtmlElement, page_text: str) -> bool:
+    """A hidden region that is the page's content, not a copy, a menu or a widget.
+
+    Scripts reveal such regions after loading (shops, paywalled and lazy templates):
+    its text is long, appears nowhere else on the page, and is not a list of links.
+    """
+    text = _squashed(el)
+    if len(text) < _SWALLOWED_CHARS:
+        return False
+    samples = (text[int(len(text) * q) :][:_SAMPLE_CHARS] for q in (0.25, 0.5, 0.75))
+    if any(page_text.count(sample) > text.count(sample) for sample in samples):
+        return False  # a copy: its text is shown elsewhere too
+    links = sum(len(_squashed(a)) for a in el.iter("a"))
+    return links * 2 < len(text)
+
+
 def drop_hidden(root: lxml.html.HtmlElement) -> None:
-    for el in list(root.iter("div", "span", "p", "ul", "section", "table", "td", "li", "a", "font")):
-        if el.getparent() is not None and is_hidden(el):
+    """Drop display:none regions: copies of the page (mobile layouts), closed menus, widgets;
+    keep one that is the only copy of long text (shown by a script once the page loads)."""
+    hidden = _hidden_roots(root)
+    if not hidden:
+        return
+    page_text = _squashed(root)
+    for el in hidden:
+        if not _is_only_copy(el, page_text):
             el.drop_tree()
 
 
