@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+STORE ?= store/scraper.db
+
 .PHONY: setup demo test bench lint clean-store
 
 $(STAMP): pyproject.toml
@@ -28,3 +30,17 @@ test: setup
 
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_clean.py
+
+# Bug-finding lint rules (pyproject.toml [tool.ruff]); exits non-zero on any finding.
+lint: setup
+	$(BIN)/ruff check .
+
+# Delete the default store (or STORE=path/to.db) with its WAL, shared-memory and lock
+# files, and the demo's generated crawl config: the next `make demo` starts afresh.
+# Refused while a crawl holds the store's lock.
+clean-store:
+	@if [ -e "$(STORE).lock" ] && ! flock -n "$(STORE).lock" true; then \
+		echo "clean-store: a crawl is running on $(STORE) (lock held): not deleting it" >&2; exit 1; fi
+	@for f in $(STORE) $(STORE)-wal $(STORE)-shm $(STORE).lock $(dir $(STORE))demo-sites.toml; do \
+		if [ -e "$$f" ]; then rm -f -- "$$f" && echo "removed $$f"; fi; \
+	done

@@ -19,15 +19,33 @@ from .errors import (
     QueryError,
     SchemaVersionError,
     ScraperError,
+    SelectorMatchedNothingError,
     StoreError,
 )
 from .models import CleanConfig, Decoded, Document, Fetched, PageRecord
-from .pipeline import clean
 
 __version__ = "0.1.0"
 
+# Loaded on first use: the cleaning code pulls in lxml and trafilatura (~0.5 s), which
+# `scraper --version`, `--help` and the store commands never need.
+_LAZY = {"clean": "pipeline", "clean_many": "many", "Cleaned": "many"}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "clean",
+    "clean_many",
+    "Cleaned",
     "CleanConfig",
     "Decoded",
     "Document",
@@ -39,6 +57,7 @@ __all__ = [
     "NotHTMLError",
     "InputTooLargeError",
     "NoContentError",
+    "SelectorMatchedNothingError",
     "FetchError",
     "ConfigError",
     "StoreError",

@@ -38,6 +38,10 @@ class NoContentError(InputError):
     """The page was parsed but holds no main content (an index page, a shell)."""
 
 
+class SelectorMatchedNothingError(NoContentError):
+    """The CSS selector given to override body detection matches no element of the page."""
+
+
 # --- fetching ------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .decode import decode, ensure_html
-from .errors import EmptyInputError, InputTooLargeError, NoContentError
+from .errors import EmptyInputError, InputTooLargeError, NoContentError, SelectorMatchedNothingError
 from .extract import extract
 from .models import CleanConfig, Document
 
@@ -54,5 +54,21 @@ def clean(
     found = extract(html, url, config).document
     if not found.text.strip():
         where = f" at {url}" if url else ""
+        if config.body_selector and not _selector_matches(html, config.body_selector):
+            raise SelectorMatchedNothingError(
+                f"selector {config.body_selector!r} matched nothing{where}: check it against the page's HTML")
         raise NoContentError(f"no main content found{where}: the page holds no article text")
     return replace(found, encoding=encoding, encoding_source=encoding_source)
+
+
+def _selector_matches(html: str, selector: str) -> bool:
+    """Whether the body selector finds any element (asked only after an empty result,
+    to tell a wrong selector from a page without text)."""
+    import lxml.html
+    from cssselect import HTMLTranslator
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    return bool(root.xpath(HTMLTranslator().css_to_xpath(selector)))

@@ -154,7 +154,7 @@ def train(args) -> None:
     ids = sorted({r["id"] for r in unique})
     picks: dict[str, int] = {}
     folds = GroupKFold(n_splits=args.folds)
-    for train_idx, test_idx in folds.split(ids, groups=ids):
+    for train_idx, _test_idx in folds.split(ids, groups=ids):
         train_ids = {ids[i] for i in train_idx}
         model = _fit([r for r in unique if r["id"] in train_ids], args)
         for r in unique:

@@ -10,7 +10,7 @@ import pytest
 from scraper.errors import NoContentError, StoreError
 from scraper.models import Document, PageRecord
 from scraper.store import Store
-from store_corpus import documents, fill
+from store_corpus import fill
 
 
 def paragraphs_cleaner(body: bytes, url: str, *, content_type: str | None = None) -> Document:

@@ -265,3 +265,61 @@ def test_the_escapers():
     text = safe_json(value)
     assert json.loads(text) == value and not RAW_CONTROLS.search(text) and "\u2028" not in text
     assert terminal_line("普通的标题 [not markup]") == "普通的标题 [not markup]"
+
+
+# --- the commands of issue 10 (clean -i/-o, changes --diff, runs, discover) go through
+# --- the same scraper.terminal escapers ------------------------------------------------
+
+
+def test_changes_diff_prints_old_and_new_web_text_escaped(tmp_path):
+    db, path, url = tmp_path / "s.db", tmp_path / "a.html", "http://www.example.gov.cn/art_1.html"
+    path.write_bytes(_article_html("县政府通知"))
+    assert run("clean", path, "--url", url, "--save", "--db", db).exit_code == 0
+    page_html = _article_html("县政府通知").replace(b"</div>", "<p>补充：\x9b5m闪烁\u202e反转\x1b]8;;http://evil/\x1b\\链接</p></div>".encode())
+    path.write_bytes(page_html)
+    assert run("clean", path, "--url", url, "--save", "--db", db).exit_code == 0
+    result = run("changes", "--diff", "--db", db)
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    assert "+补充：\\x9b5m闪烁\\u202e反转" in result.stdout
+    result = run("changes", "--diff", "--json", "--db", db)
+    _assert_safe(result.output)
+    diffs = [json.loads(line).get("diff") for line in result.stdout.splitlines()]
+    assert any(d and "\x9b5m闪烁\u202e反转" in d for d in diffs)  # the value intact, only escaped
+
+
+def test_runs_lists_the_hostile_crawl_safely(crawled):
+    for args in (["runs"], ["runs", "--json"]):
+        result = run(*args, "--db", crawled["db"])
+        assert result.exit_code == 0, result.output
+        _assert_safe(result.output)
+        assert "http_404" in result.stdout
+
+
+def test_clean_of_many_inputs_escapes_headers_and_writes_files_escaped(tmp_path):
+    hostile = tmp_path / "b\x1b[5m.html"
+    plain = tmp_path / "a.html"
+    for p in (hostile, plain):
+        p.write_bytes(_article_html(TITLE))
+    listing = tmp_path / "inputs.txt"
+    listing.write_text(f"{plain}\n{hostile}\n", encoding="utf-8")
+    result = run("clean", "-i", listing, "-j", "2")
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    assert f"==> {tmp_path}/b\\x1b[5m.html <==" in result.stdout
+    out = tmp_path / "out"
+    result = run("clean", "-i", listing, "-o", out, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert len(written) == 2 and all(w.startswith(f"# {ESCAPED_TITLE}\n") for w in written)
+
+
+def test_discover_json_escapes_c1_and_bidi_and_keeps_the_value():
+    with RawServer() as srv:
+        hostile = srv.url("/a\x9b5m\u202e.html")
+        srv.route("/robots.txt", page(f"Sitemap: {srv.url('/s.txt')}\n".encode(), {"Content-Type": "text/plain"}))
+        srv.route("/s.txt", page(hostile.encode("utf-8") + b"\n", {"Content-Type": "text/plain; charset=utf-8"}))
+        result = run("discover", srv.url("/"), "--delay", "0", "--json")
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == [hostile]

@@ -14,6 +14,7 @@ from typing import Callable, TypeVar
 
 import click
 
+from .. import __version__
 from ..errors import ConfigError, ScraperError
 from ..terminal import terminal_safe
 
@@ -109,6 +110,6 @@ def handle_errors(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="scraper")
+@click.version_option(__version__, prog_name="scraper")  # not package_name: no metadata lookup at start
 def main() -> None:
     """Fetch, decode and clean web pages; store and search them in SQLite."""

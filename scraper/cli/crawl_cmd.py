@@ -61,9 +61,16 @@ def _exit_code(summary, stopper) -> int:
 
 
 def _load(sites: str, every: str | None, max_pages: int | None):
-    from ..crawl.config import duration_within, load_config
+    from ..crawl.config import config_for_url, duration_within, load_config
 
-    config = load_config(sites)
+    if sites.lower().startswith(("http://", "https://")):
+        config = config_for_url(sites)  # a one-off crawl of that site with default settings
+    elif "://" in sites:
+        scheme = sites.split("://", 1)[0]
+        raise ConfigError(f"{sites}: unsupported URL scheme {scheme!r}: crawl an http:// or https:// URL, "
+                          "or give a sites TOML file")
+    else:
+        config = _load_file(sites, load_config)
     interval = None
     if every is not None:
         try:
@@ -75,8 +82,36 @@ def _load(sites: str, every: str | None, max_pages: int | None):
     return config, interval
 
 
+def _load_file(sites: str, load_config):
+    try:
+        return load_config(sites)
+    except ConfigError as exc:
+        from pathlib import Path
+
+        from ..sources.inputs import missing_hint
+
+        if not Path(sites).exists() and missing_hint(sites):
+            raise ConfigError(f"{exc}{missing_hint(sites)}") from None
+        raise
+
+
+def _refuse_if_locked(db_path) -> None:
+    """Exit 75 at once if a crawl holds the store, before importing the crawler (~1 s):
+    a cron run that finds the previous one still going says so without delay.
+    (`crawl_locked` takes the lock itself; this is only the fast answer.)"""
+    from ..crawl.lock import RunLock, locked_message
+
+    lock = RunLock(db_path)
+    try:
+        lock.acquire()
+    except CrawlLockedError:
+        click.echo(f"error: {terminal_line(locked_message(db_path))}", err=True)
+        sys.exit(EXIT_LOCKED)
+    lock.release()
+
+
 @main.command("crawl")
-@click.argument("sites", type=click.Path(dir_okay=False))
+@click.argument("sites", metavar="SITES.toml|URL")
 @db_option
 @click.option("--every", type=TEXT, default=None, metavar="DURATION",
               help="Keep running: start a run every DURATION (e.g. 30m, 6h, 1d) until SIGTERM/Ctrl-C.")
@@ -88,16 +123,23 @@ def _load(sites: str, every: str | None, max_pages: int | None):
 @handle_errors
 def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int | None,
                   workers: int | None, quiet: bool) -> None:
-    """Crawl the sites listed in SITES (TOML; see fixtures/sites.example.toml) into the store.
+    """Crawl the sites listed in SITES.toml (see fixtures/sites.example.toml) into the store,
+    or one site from its URL with default settings.
+
+    \b
+    scraper crawl sites.toml --every 6h
+    scraper crawl http://www.example.gov.cn/ --max-pages 200
 
     Only new or changed pages are fetched and cleaned (conditional GET, revisit
     intervals); the frontier lives in the store, so a killed run resumes.
     """
+    config, interval = _load(sites, every, max_pages)
+    db_path = resolve_db_path(db)
+    if interval is None:
+        _refuse_if_locked(db_path)
     from ..crawl.schedule import Stopper, crawl_locked, run_every
 
-    config, interval = _load(sites, every, max_pages)
     _setup_logging()
-    db_path = resolve_db_path(db)
     stopper = Stopper().install()
     options = {"max_pages": max_pages, "workers": workers}
 

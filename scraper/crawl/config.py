@@ -10,7 +10,6 @@ these messages. See fixtures/sites.example.toml for every key, documented.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -18,34 +17,14 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from ..durations import parse_duration  # the one duration parser (re-exported for callers of config)
 from ..errors import ConfigError
 from ..sources.http import FetchLimits, default_user_agent
 from . import bounds
 from .politeness import Politeness
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SIZES = {"": 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _HOST = re.compile(r"^(\*\.|\.)?[a-z0-9\u0080-\uffff]([a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?(:\d+)?$")
-
-
-def parse_duration(value: str | int | float) -> float:
-    """'6h' -> 21600.0; also '30m', '7d', '1w', '90s', '1h30m' or plain seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration like '6h', got a boolean")
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a duration like '6h', got {value}")
-        if value < 0:
-            raise ValueError("a duration must not be negative")
-        return float(value)
-    text = value.strip().lower().replace(" ", "")
-    parts = re.findall(r"(\d+(?:\.\d+)?)([smhdw])", text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"expected a duration like '30m', '6h' or '7d', got {value!r}")
-    seconds = float(sum(float(n) * _UNITS[u] for n, u in parts))
-    if not math.isfinite(seconds):
-        raise ValueError(f"duration {value!r} is too long")
-    return seconds
 
 
 def duration_within(maximum: float = bounds.MAX_DURATION) -> Callable[[Any], float]:
@@ -372,3 +351,13 @@ def load_config(path: str | Path) -> CrawlConfig:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     config = config_from_dict(data, str(path))
     return replace(config, path=path)
+
+
+def config_for_url(url: str, **site: Any) -> CrawlConfig:
+    """A one-off crawl without a TOML file (`scraper crawl https://x.cn/`): the seed's
+    host is the site and its only allowed host; every other setting is the default.
+    `site` may set other [[sites]] keys (e.g. max_pages=200)."""
+    host = urlsplit(url).hostname if url.lower().startswith(("http://", "https://")) else None
+    if not host:
+        raise ConfigError(f"{url}: not an absolute http(s) URL to crawl")
+    return config_from_dict({"sites": [{"name": host, "seeds": [url], **site}]}, file="<command line>")

@@ -84,6 +84,14 @@ class RunLock:
         self.release()
 
 
+def locked_message(db_path: str | Path) -> str:
+    """What a second crawl says: the holder's pid and, for an alias, the real file."""
+    db_path = Path(db_path)
+    real = lock_path(db_path).with_suffix("")
+    alias = f" (the same file as {real})" if real != db_path.absolute() else ""
+    return f"another crawl (pid {holder_pid(db_path) or 'unknown'}) is running on {db_path}{alias}"
+
+
 def holder_pid(db_path: str | Path) -> int | None:
     """The pid written by the current holder, if the file names one (informational)."""
     try:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from ..errors import CrawlLockedError
 from ..store import Store
 from .config import CrawlConfig
-from .lock import RunLock, holder_pid, lock_path
+from .lock import RunLock, locked_message
 from .runner import crawl_async
 from .summary import RunSummary
 
@@ -79,10 +79,7 @@ def crawl_locked(config: CrawlConfig, db_path: str | Path, *, stopper: Stopper |
     try:
         lock.acquire()
     except CrawlLockedError:
-        pid = holder_pid(db_path)
-        real = lock_path(db_path).with_suffix("")
-        alias = f" (the same file as {real})" if real != db_path.absolute() else ""
-        raise CrawlLockedError(f"another crawl (pid {pid or 'unknown'}) is running on {db_path}{alias}") from None
+        raise CrawlLockedError(locked_message(db_path)) from None
     try:
         with Store.open(db_path) as store:
             return asyncio.run(_run(config, store, stopper, options))

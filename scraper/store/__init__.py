@@ -1,5 +1,5 @@
 """Persistence and query over SQLite: schema + migrations, save/get, Chinese
-full-text search, export. Knows nothing of HTTP or HTML (DESIGN.md "Store").
+full-text search, export. Knows nothing of HTTP or HTML (store/README.md).
 
     from scraper.store import Store
     with Store.open("store/scraper.db") as store:

@@ -12,7 +12,7 @@ from .writer import DOC_FIELDS
 _PAGE_COLS = ("url", "final_url", "status", "content_type", "etag", "last_modified", "fetched_at",
               "encoding", "encoding_source", "error", "kind")
 _META_COLS = ("text_hash", "extractor_version", "first_seen", "last_seen", "last_changed",
-              "duplicate_of", "near_duplicate_of", "simhash")
+              "duplicate_of", "near_duplicate_of")
 
 
 def load_entry(conn: sqlite3.Connection, url: str, *, with_body: bool = True) -> Entry | None:

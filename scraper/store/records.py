@@ -58,7 +58,12 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class Change:
-    """A document that appeared ('new') or whose text changed ('changed')."""
+    """A document that appeared ('new') or whose text changed ('changed').
+
+    `old_text` / `new_text` (the text before and right after this change) are filled
+    only when asked for (`Store.changes(..., texts=True)`); `old_text` is None for a
+    new document and for changes stored before schema v6.
+    """
 
     id: int
     url: str
@@ -70,6 +75,20 @@ class Change:
     new_length: int
     run_id: int | None
     title: str | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+
+    def diff(self, context: int = 1) -> str:
+        """A unified diff of the text, one paragraph a line ('' for a new document or
+        when the previous text was not kept)."""
+        if self.old_text is None or self.new_text is None:
+            return ""
+        import difflib
+
+        lines = difflib.unified_diff(
+            self.old_text.splitlines(), self.new_text.splitlines(), fromfile=f"{self.url} (before)",
+            tofile=f"{self.url} ({self.changed_at})", n=context, lineterm="")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +108,6 @@ class Entry:
     last_changed: str | None = None
     duplicate_of: str | None = None
     near_duplicate_of: str | None = None
-    simhash: int | None = None
 
     def to_dict(self, include_body: bool = False) -> dict[str, Any]:
         page = asdict(self.page)
@@ -117,6 +135,9 @@ class Run:
     failed: int = 0
     duplicates: int = 0
     failed_by_reason: dict[str, int] = field(default_factory=dict)
+    near_duplicates: int = 0
+    deferred: int = 0
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

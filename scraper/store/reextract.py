@@ -1,5 +1,8 @@
 """Re-clean every stored raw body with the current extractor, without refetching.
 
+List pages (栏目 / index pages the crawler read for links, `pages.kind = 'list'`)
+are not articles: they are never cleaned by a crawl, so not by reextract either.
+
 The cleaning function is injected (the CLI passes `scraper.clean`), so the store
 never imports HTML code. Bodies are read in keyset-paged batches (constant memory);
 cleaning happens outside any transaction and each batch's writes commit together,
@@ -25,6 +28,7 @@ _BATCH_SQL = """
 SELECT p.url, p.site, p.content_type, p.body, p.body_codec, p.fetched_at FROM pages AS p
 WHERE p.url > :after AND p.body IS NOT NULL AND (:site IS NULL OR p.site = :site)
   AND (p.status IS NULL OR p.status < 400 OR EXISTS (SELECT 1 FROM documents AS d WHERE d.url = p.url))
+  AND (p.kind IS NULL OR p.kind <> 'list')
 ORDER BY p.url LIMIT :batch
 """
 _META_UPDATE = """

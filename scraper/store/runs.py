@@ -52,11 +52,26 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "ok",
 
 def row_to_run(row: sqlite3.Row) -> Run:
     config = json.loads(row["config"]) if row["config"] else None
+    crawl = {}  # crawl-only counters, added in schema v4
+    if "near_duplicates" in row.keys():
+        crawl = {"near_duplicates": row["near_duplicates"], "deferred": row["deferred"],
+                 "skipped_by_reason": json.loads(row["skipped_by_reason"] or "{}")}
     return Run(
         id=row["id"], kind=row["kind"], started_at=row["started_at"], finished_at=row["finished_at"],
         status=row["status"], config=config, failed_by_reason=json.loads(row["failed_by_reason"] or "{}"),
-        **{c: row[c] for c in _COUNTERS},
+        **{c: row[c] for c in _COUNTERS}, **crawl,
     )
+
+
+def recent_runs(conn: sqlite3.Connection, limit: int = 20, *, kind: str | None = None) -> list[Run]:
+    """The last `limit` runs, newest first (of one kind if given)."""
+    if kind is not None and kind not in RUN_KINDS:
+        raise StoreError(f"unknown run kind {kind!r}: use one of {', '.join(RUN_KINDS)}")
+    if not isinstance(limit, int) or limit < 1:
+        raise StoreError(f"limit must be a positive integer, got {limit!r}")
+    rows = conn.execute("SELECT * FROM runs WHERE (:kind IS NULL OR kind = :kind) ORDER BY id DESC LIMIT :limit",
+                        {"kind": kind, "limit": limit})
+    return [row_to_run(r) for r in rows]
 
 
 def get_run(conn: sqlite3.Connection, run_id: int) -> Run | None:

@@ -131,3 +131,12 @@ def _v5(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.execute("CREATE TABLE doc_minhash (doc_id INTEGER PRIMARY KEY, signature BLOB NOT NULL)")
     conn.execute("CREATE TRIGGER documents_minhash_cleanup AFTER DELETE ON documents "
                  "BEGIN DELETE FROM doc_minhash WHERE doc_id = old.id; END")
+
+
+@migration(6, "changes keep the previous text; drop the never-filled documents.simhash")
+def _v6(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # The text a 'changed' row replaced, so `scraper changes --diff` can show what changed
+    # (the text after it is the next change's old_text, or the document's current text).
+    conn.execute("ALTER TABLE changes ADD COLUMN old_text TEXT")
+    # Near duplicates are found with MinHash (doc_lsh / doc_minhash): simhash was never written.
+    conn.execute("ALTER TABLE documents DROP COLUMN simhash")

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, TextIO, TypeVar
 
 from ..errors import StoreError
 from ..models import Document, PageRecord
+from . import changelog as _changelog
 from . import export as _export
 from . import reextract as _reextract
 from . import runs as _runs
@@ -69,7 +70,7 @@ class Store:
              readonly: bool = False) -> "Store":
         """Open (creating if allowed) and upgrade the store; SchemaVersionError if it is too new.
 
-        readonly=True (search, show, export, stats, changes) opens an existing store
+        readonly=True (search, show, export, stats, changes, runs) opens an existing store
         without writing anything, so a read-only file or mount works and a file that
         is empty or not a store is refused untouched.
         """
@@ -245,16 +246,13 @@ class Store:
         return _search.count(self.conn, query, site=site, since=since, until=until, lang=lang)
 
     @_wrap_sqlite
-    def changes(self, since: Any = None, *, site: str | None = None, limit: int | None = None) -> list[Change]:
-        """Documents that appeared or changed since a time ("2024-05-19", "1d"), oldest first."""
-        rows = self.conn.execute(
-            """SELECT c.*, d.title FROM changes AS c LEFT JOIN documents AS d ON d.url = c.url
-               WHERE (:since IS NULL OR c.changed_at >= :since)
-                 AND (:site IS NULL OR c.url IN (SELECT url FROM pages WHERE site = :site))
-               ORDER BY c.changed_at, c.id LIMIT coalesce(:limit, -1)""",
-            {"since": parse_since(since), "site": site.lower() if site else None, "limit": limit},
-        )
-        return [Change(**dict(r)) for r in rows]
+    def changes(self, since: Any = None, *, site: str | None = None, limit: int | None = None,
+                texts: bool = False) -> list[Change]:
+        """Documents that appeared or changed since a time ("2024-05-19", "1d"), oldest first.
+
+        texts=True fills each change's `old_text` / `new_text`, for `Change.diff()`.
+        """
+        return _changelog.list_changes(self.conn, since, site=site, limit=limit, texts=texts)
 
     def iter_documents(self, *, since: Any = None, site: str | None = None) -> Iterator[dict]:
         """Stream documents (new or changed since `since`) as dicts, constant memory."""
@@ -276,6 +274,11 @@ class Store:
     @_wrap_sqlite
     def run(self, run_id: int) -> Run | None:
         return _runs.get_run(self.conn, run_id)
+
+    @_wrap_sqlite
+    def runs(self, limit: int = 20, *, kind: str | None = None) -> list[Run]:
+        """The most recent runs (crawl, clean, reextract), newest first."""
+        return _runs.recent_runs(self.conn, limit, kind=kind)
 
     @_wrap_sqlite
     def stats(self) -> Stats:

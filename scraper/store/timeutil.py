@@ -5,13 +5,10 @@ string order is time order and plain SQL (`WHERE last_changed >= '2024-05-18'`) 
 from __future__ import annotations
 
 import functools
-import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
+from ..durations import parse_age
 from ..errors import QueryError, StoreError
-
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 def now() -> str:
@@ -40,43 +37,44 @@ def _normalize_str(value: str) -> str:
 
 
 def parse_since(value: str | date | datetime | None, what: str = "since") -> str | None:
-    """A lower time bound: ISO date/time, or a relative age such as "1d", "12h", "30m"."""
+    """A lower time bound: ISO date/time, or an age back from now in the one duration
+    syntax (scraper/durations.py): "1w", "1d", "12h", "1h30m"."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return format_utc(value)
     if isinstance(value, date):
         return value.isoformat()
-    m = _RELATIVE.match(value)
-    if m:
-        try:
-            delta = timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
-            return format_utc(datetime.now(timezone.utc) - delta)
-        except OverflowError:
-            raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
+    try:
+        age = parse_age(value)
+        if age is not None:
+            return format_utc(datetime.now(timezone.utc) - age)
+    except OverflowError:
+        raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         if len(value.strip()) == 10:
             return date.fromisoformat(value.strip()).isoformat()
         return format_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:
         raise QueryError(
-            f"{what}: expected a date (2024-05-19), a time (2024-05-19T08:00) or an age (7d, 12h), got {value!r}"
+            f"{what}: expected a date (2024-05-19), a time (2024-05-19T08:00) or an age (7d, 12h, 1h30m, 1w), got {value!r}"
         ) from None
 
 
 def parse_day(value: str | date | None, what: str) -> str | None:
-    """A publication-date bound for search filters: YYYY-MM-DD (dates are stored so)."""
+    """A publication-date bound for search filters: YYYY-MM-DD (dates are stored so).
+    An age ("30d", "12h", "1w") counts back from now to the UTC day it falls on."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value.isoformat()[:10]
-    m = _RELATIVE.match(value)
-    if m and m.group(2).lower() == "d":
-        try:
-            return (datetime.now(timezone.utc).date() - timedelta(days=int(m.group(1)))).isoformat()
-        except OverflowError:
-            raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
+    try:
+        age = parse_age(value)
+        if age is not None:
+            return (datetime.now(timezone.utc) - age).date().isoformat()
+    except OverflowError:
+        raise QueryError(f"{what}: {value!r} reaches back past the year 1") from None
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise QueryError(f"{what}: expected a date YYYY-MM-DD (or an age such as 7d), got {value!r}") from None
+        raise QueryError(f"{what}: expected a date YYYY-MM-DD or an age (7d, 12h, 1h30m, 1w), got {value!r}") from None

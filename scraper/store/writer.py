@@ -1,6 +1,6 @@
 """Writing one page (and its document) inside the caller's transaction.
 
-Rules (DESIGN.md "Store"):
+Rules (store/README.md "Commands and their Python equivalents"):
 - a page with an error updates only its fetch facts: an existing good document and
   the raw body it came from are kept;
 - a document whose text hash is unchanged only gets its last_seen moved;
@@ -83,9 +83,12 @@ WHERE id = :id
 """
 
 _CHANGE_INSERT = """
-INSERT INTO changes (url, kind, changed_at, old_hash, new_hash, old_length, new_length, run_id)
-VALUES (:url, :kind, :changed_at, :old_hash, :new_hash, :old_length, :new_length, :run_id)
+INSERT INTO changes (url, kind, changed_at, old_hash, new_hash, old_length, new_length, old_text, run_id)
+VALUES (:url, :kind, :changed_at, :old_hash, :new_hash, :old_length, :new_length, :old_text, :run_id)
 """
+
+# A store opened with migrate_to < 6 (tests, tools) has no old_text column yet.
+_CHANGE_INSERT_V1 = _CHANGE_INSERT.replace(" old_text,", "").replace(" :old_text,", "")
 
 _RUN_COUNT = """
 UPDATE runs SET fetched = fetched + 1, new = new + :new, changed = changed + :changed,
@@ -191,21 +194,28 @@ def write_document(conn: sqlite3.Connection, index: PendingIndex, url: str, site
     values = {f: getattr(doc, f) for f in DOC_FIELDS}
     values.update(url=url, site=site, text_hash=new_hash, duplicate_of=dup[0] if dup else None,
                   extractor_version=extractor_version, seen=seen or changed_at, changed_at=changed_at)
-    old_length = None
+    old_length = old_text = None
     if old is None:
         index.add(conn.execute(_DOC_INSERT, values).lastrowid, doc.title, doc.text)
     else:
         prev = conn.execute("SELECT title, text FROM documents WHERE id = ?", (old[0],)).fetchone()
-        old_length = len(prev["text"])
+        old_text = prev["text"]
+        old_length = len(old_text)
         index.remove(old[0], prev["title"], prev["text"])
         conn.execute(_DOC_UPDATE, {**values, "id": old[0], "seen": seen})
         index.add(old[0], doc.title, doc.text)
     previous = old[1] if old else None
-    conn.execute(_CHANGE_INSERT, {
+    change = {
         "url": url, "kind": "new" if old is None else "changed", "changed_at": changed_at,
         "old_hash": previous, "new_hash": new_hash,
-        "old_length": old_length, "new_length": len(doc.text), "run_id": run_id,
-    })
+        "old_length": old_length, "new_length": len(doc.text), "old_text": old_text, "run_id": run_id,
+    }
+    try:
+        conn.execute(_CHANGE_INSERT, change)
+    except sqlite3.OperationalError as exc:  # fails at prepare time: nothing was written
+        if "old_text" not in str(exc):
+            raise
+        conn.execute(_CHANGE_INSERT_V1, change)
     return DocWrite("new" if old is None else "changed", new_hash, previous, values["duplicate_of"])
 
 

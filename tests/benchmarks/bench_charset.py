@@ -2,6 +2,8 @@
 
     .venv/bin/python tests/benchmarks/bench_charset.py [path/to/zh-dev.jsonl.gz]
 
+Without the development set (devdata.py) it says what is missing and exits 2.
+
 Each record has `raw_b64` (the page's original bytes) and `charset` (a codec that
 decodes it correctly). A page counts as right when our text equals
 `bytes.decode(charset, "replace")` (BOM stripped); the codec family (gb2312 = gbk =
@@ -27,9 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from trafilatura.utils import decode_file  # noqa: E402
 
+from devdata import data_dir, require  # noqa: E402
 from scraper.decode.charset import decode  # noqa: E402
-
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "zh-dev.jsonl.gz"
 REPEAT = 5
 FAMILIES = {
     "gb2312": "gb",
@@ -148,8 +149,8 @@ def big_page_timing(records: list[dict[str, Any]]) -> None:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
-    records = load(path)
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else data_dir() / "zh-dev.jsonl.gz"
+    records = load(require([path], "bench_charset.py")[0])
     run(records)
     big_page_timing(records)
 

@@ -6,7 +6,9 @@ the ratio (target: ours <= 1.2x trafilatura).
 
     python tests/benchmarks/bench_clean.py [DATA.jsonl.gz ...] [--repeat 3]
 
-Defaults to the development sets in ../shared/data when they exist.
+Defaults to the four development sets zh-dev, zh2-dev, en-dev and wcxb-dev (devdata.py:
+$SCRAPER_DEV_DATA or ../shared/data);
+without them it says which files are missing and exits 2.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ import gc
 import gzip
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import trafilatura
 
 import scraper
+from devdata import data_dir, require
 
-DEFAULT_SETS = [Path(f"../shared/data/{name}.jsonl.gz") for name in ("zh-dev", "zh2-dev", "en-dev", "wcxb-dev")]
+DEFAULT_SETS = ("zh-dev", "zh2-dev", "en-dev", "wcxb-dev")  # looked for in data_dir()
 
 
 def load(path: Path) -> list[tuple[bytes, str | None]]:
@@ -81,10 +83,7 @@ def main() -> int:
     ap.add_argument("data", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    sets = args.data or [p for p in DEFAULT_SETS if p.exists()]
-    if not sets:
-        print("no data: pass JSONL(.gz) files with raw_b64 or html fields", file=sys.stderr)
-        return 2
+    sets = require(args.data or [data_dir() / f"{name}.jsonl.gz" for name in DEFAULT_SETS], "bench_clean.py")
     totals = [report(p.name, load(p), args.repeat) for p in sets]
     ours_total = sum(t[0] for t in totals)
     theirs_total = sum(t[1] for t in totals)
