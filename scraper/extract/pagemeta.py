@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Block
-from .bylines import MetaLine, parse_meta_line
+from .bylines import MetaLine, label_count, leading_field, parse_meta_line
 from .dates import TODAY_RE, find_dates
 from .normalize import paragraph_key
 
@@ -36,6 +36,8 @@ class BodyMetadata:
     source: str | None = None
     author: str | None = None
     editor: str | None = None
+    written_date: str | None = None  # 成文日期: the publication date only when none is given
+    title: str | None = None  # a labelled title field (标题：, 名称： in a 信息公开 table)
     meta_indexes: set[int] = field(default_factory=set)
     chief_editor: bool = False
 
@@ -47,6 +49,9 @@ class BodyMetadata:
                 setattr(self, name, value)
         if line.chief_editor and not self.chief_editor:
             self.editor, self.chief_editor = line.fields["editor"], True
+        self.title = self.title or line.fields.get("title")
+        if line.written_dates:
+            self.written_date = self.written_date or line.written_dates[0]
 
 
 def _title_index(blocks: list[Block], start: int, title: str | None) -> int | None:
@@ -120,13 +125,59 @@ def _loose_date(blocks: list[Block], start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+# A 信息公开 (government information disclosure) table: 索引号, 主题分类, 发文字号, 成文日期,
+# 发布日期, 发布机构, 标题 in label/value cells. Its rows are metadata wherever they sit.
+_DISCLOSURE_MIN_LABELS = 3
+_DISCLOSURE_VALUE_MAX_CHARS = 100
+_DISCLOSURE_AFTER_START = 15
+
+
+def _disclosure_lines(blocks: list[Block]) -> list[tuple[list[int], str]]:
+    """Runs of label blocks ("索引号：", "发布日期：2020-01-20") with the value cells after them.
+
+    Each item: the block indexes of one logical field and its text, a label-only cell
+    joined to the value cell that follows it.
+    """
+    lines: list[tuple[list[int], str]] = []
+    for block in blocks:
+        if leading_field(block.text):
+            lines.append(([block.index], block.text))
+        elif lines and lines[-1][0] and lines[-1][0][-1] == block.index - 1 \
+                and lines[-1][1].rstrip().endswith((":", "：")) and block.chars <= _DISCLOSURE_VALUE_MAX_CHARS:
+            indexes, text = lines[-1]
+            lines[-1] = ([*indexes, block.index], f"{text} {block.text}")
+        else:
+            lines.append(([], ""))  # a gap: the table, if any, has ended
+    return lines
+
+
+def _read_disclosure(blocks: list[Block], start: int, end: int, meta: BodyMetadata) -> None:
+    window = blocks[max(0, start - _BEFORE) : min(end, start + _DISCLOSURE_AFTER_START) + 1]
+    run: list[tuple[list[int], MetaLine, str]] = []
+    for indexes, text in [*_disclosure_lines(window), ([], "")]:
+        line = parse_meta_line(text) if indexes else None
+        if line is not None and line.only_metadata:
+            run.append((indexes, line, text))
+            continue
+        kinds = {leading_field(text) for _, _, text in run}
+        if "disclosure" in kinds and sum(label_count(text) for _, _, text in run) >= _DISCLOSURE_MIN_LABELS:
+            for idx, line, _ in run:
+                meta.meta_indexes.update(idx)
+                meta.take(line)
+                meta.date = meta.date or (line.dates[0] if line.dates else None)
+            return
+        run = []
+
+
 def read_body_metadata(blocks: list[Block], start: int, end: int, title: str | None) -> BodyMetadata:
     """Fields from the lines around the article run [start, end]; which lines were metadata."""
     meta = BodyMetadata()
     if end < start:
         return meta
+    _read_disclosure(blocks, start, end, meta)
     _read_head(blocks, start, end, title, meta)
     _read_tail(blocks, start, end, meta)
+    meta.date = meta.date or meta.written_date
     if not meta.date and not meta.loose_date:
         meta.loose_date = _loose_date(blocks, start, end)
     if not meta.tail_date:
