@@ -20,6 +20,7 @@ from collections import Counter
 import lxml.html
 
 from .noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, CutRule, ElementRule, LineRule
+from .normalize import HAN_RE, paragraph_key
 
 
 def _text_len(el: lxml.html.HtmlElement) -> int:
@@ -90,23 +91,66 @@ def match_line_rule(line: str, rules: tuple[LineRule, ...] = LINE_RULES) -> str 
     return None
 
 
-def cut_index(lines: list[str], rules: tuple[CutRule, ...] = CUT_RULES) -> tuple[int, str | None]:
-    """Where the trailing chrome starts (len(lines) if nowhere) and the rule that found it."""
+# An English paragraph at least this long after a matching line: the line is mid-article.
+_PROSE_AFTER_MIN_CHARS = 80
+_LATIN_PAGE_HAN_SHARE = 0.15
+_BOX_HEADLINE_MAX_CHARS = 40
+
+
+_PARAGRAPH_END_RE = re.compile(r"[.!?。！？][\"'”’)）]?\s*$")
+
+
+def _english_prose_follows(lines: list[str]) -> bool:
+    """An English paragraph (long, ending a sentence) comes later: the article goes on."""
+    return any(
+        len(line) >= _PROSE_AFTER_MIN_CHARS and _PARAGRAPH_END_RE.search(line) and not HAN_RE.search(line)
+        for line in lines
+    )
+
+
+def _box_start(lines: list[str], i: int, rule: CutRule, title: str | None) -> int:
+    """Where a box ending at line i starts: the earliest of its last `box_lines` lines that
+    repeats the title or an earlier line (the box's headline), else line i itself."""
+    keys = {paragraph_key(title)} if title else set()
+    for j in range(max(1, i - rule.box_lines), i):
+        key = paragraph_key(lines[j])
+        if len(lines[j]) > _BOX_HEADLINE_MAX_CHARS or reads_as_sentence(lines[j]) or not key:
+            continue
+        if key in keys or key in {paragraph_key(line) for line in lines[:j]}:
+            return j
+    return i
+
+
+def cut_index(
+    lines: list[str], rules: tuple[CutRule, ...] = CUT_RULES, *, title: str | None = None
+) -> tuple[int, str | None]:
+    """Where the trailing chrome starts (len(lines) if nowhere) and the rule that found it.
+
+    The rules were written for Chinese footers; on an English page (or an English line)
+    a rule fires only when no prose paragraph comes after the line.
+    """
     total = sum(len(line) for line in lines)
+    han = sum(len(HAN_RE.findall(line)) for line in lines)
+    latin_page = han < _LATIN_PAGE_HAN_SHARE * total
     seen = 0
     for i, line in enumerate(lines):
         if seen * 2 >= total:
             for rule in rules:
                 if len(line) <= rule.max_len and rule.pattern.search(line):
-                    return i, rule.name
+                    if (latin_page or not HAN_RE.search(line)) and _english_prose_follows(lines[i + 1 :]):
+                        continue
+                    return (_box_start(lines, i, rule, title) if rule.box_lines else i), rule.name
         seen += len(line)
     return len(lines), None
 
 
-def drop_noise_lines(lines: list[str]) -> tuple[list[str], Counter]:
-    """Apply cut rules then line rules to the content lines; return kept lines and counts."""
+def drop_noise_lines(lines: list[str], *, title: str | None = None) -> tuple[list[str], Counter]:
+    """Apply cut rules then line rules to the content lines; return kept lines and counts.
+
+    `title`: the page's title, which a topic box after the body repeats.
+    """
     counts: Counter = Counter()
-    end, cut_rule = cut_index(lines)
+    end, cut_rule = cut_index(lines, title=title)
     if cut_rule:
         counts[cut_rule] += len(lines) - end
     kept = []
