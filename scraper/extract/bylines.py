@@ -86,10 +86,10 @@ _OUTLET = (r"(?:本报|本報|本网|本網|本台|本刊|本站|[\u4e00-\u9fff]
 # words that follow 记者 in a heading or a sentence, never a name: 记者手记, 记者调查, 记者节, 记者们
 _NOT_NAMES = ("手记|观察|调查|探访|直击|走访|来到|获悉|了解|发现|看到|采访|来信|提问|连线|视角|亲历|体验|见闻|现场|"
               "投稿|来稿|供稿|报料|爆料|节|证|站|团|会|们|问|本报|本網|本网|发自|報道|报道")
-_NAME = rf"(?!{_ROLE}|{_NOT_NAMES})[\u4e00-\u9fff·]{{2,4}}"
+_NAME = rf"(?!{_ROLE}|{_NOT_NAMES}|[\u4e00-\u9fff]{{0,8}}(?:报道|報道))[\u4e00-\u9fff·]{{2,4}}"
 _CREDIT_GROUP = rf"{_OUTLET}{_ROLE}\s*[:：]?\s*({_NAME}(?:\s*[\s、，,]\s*{_NAME})*)"
 REPORTER_CREDIT_RE = re.compile(
-    rf"^[（(【\[]?\s*(?:{_CREDIT_GROUP}\s*)+(?:(?:发自|發自|报道|報道)[\u4e00-\u9fff]{{0,6}})?\s*[）)】\]]?$"
+    rf"^[（(【\[]?\s*(?:{_CREDIT_GROUP}\s*)+(?:(?:发自|發自)[\u4e00-\u9fff]{{0,6}}|[\u4e00-\u9fff]{{0,8}}(?:报道|報道))?\s*[）)】\]]?$"
 )
 _CREDIT_GROUP_RE = re.compile(_CREDIT_GROUP)
 _NAME_SPLIT_RE = re.compile(r"[\s、，,]+")

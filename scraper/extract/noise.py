@@ -19,7 +19,7 @@ from collections import Counter
 
 import lxml.html
 
-from .noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, CutRule, ElementRule, LineRule
+from .noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, TITLE_RULES, CutRule, ElementRule, LineRule, TitleRule
 from .normalize import HAN_RE, paragraph_key
 
 
@@ -160,4 +160,60 @@ def drop_noise_lines(lines: list[str], *, title: str | None = None) -> tuple[lis
             counts[name] += 1
         else:
             kept.append(line)
+    return kept, counts
+
+
+_TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
+TITLE_SEARCH_LINES = 4
+
+
+def is_title_line(line_key: str, title_key: str) -> bool:
+    """The title, or most of it (a title split over two lines, a truncated repeat, "主题：…")."""
+    line_key = _TITLE_LABEL_RE.sub("", line_key)
+    if not line_key:
+        return False
+    if line_key == title_key:
+        return True
+    shorter, longer = sorted((line_key, title_key), key=len)
+    return len(shorter) >= 0.7 * len(longer) and (longer.startswith(shorter) or longer.endswith(shorter))
+
+
+def _title_rule(line: str, above: bool, rules: tuple[TitleRule, ...]) -> str | None:
+    for rule in rules:
+        if rule.above is above and len(line) <= rule.max_len and rule.pattern.search(line):
+            return rule.name
+    return None
+
+
+def strip_title(
+    lines: list[str], title: str | None, rules: tuple[TitleRule, ...] = TITLE_RULES
+) -> tuple[list[str], Counter]:
+    """Drop the title from the top of the body, with the headline lines around it.
+
+    Above it: the column name, a breadcrumb, a 引题 lead-in; below it: a 副题. Only at
+    the top: a subheading later in the body that happens to start like the title
+    stays (lines that are exactly the title go wherever they are, when the top holds none).
+    """
+    counts: Counter = Counter()
+    if not title:
+        return lines, counts
+    key = paragraph_key(title)
+    above: list[str] = []
+    for i, line in enumerate(lines[:TITLE_SEARCH_LINES]):
+        if is_title_line(paragraph_key(line), key):
+            counts.update(above)
+            counts["title_repeat"] += 1
+            end = i + 1
+            name = _title_rule(lines[end], False, rules) if end < len(lines) else None
+            if name:
+                counts[name] += 1
+                end += 1
+            return lines[end:], counts
+        name = _title_rule(line, True, rules)
+        if not name:
+            break
+        above.append(name)
+    kept = [line for line in lines if paragraph_key(line) != key]
+    if len(kept) < len(lines):
+        counts["title_repeat"] = len(lines) - len(kept)
     return kept, counts

@@ -61,6 +61,20 @@ class CutRule:
     box_lines: int = 0
 
 
+@dataclass(frozen=True)
+class TitleRule:
+    """A line next to the title at the top of the body that belongs to the headline, not the text.
+
+    `above`: the line comes before the title (a column name, a breadcrumb, a 引题 lead-in);
+    otherwise right after it (a 副题 subtitle).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_len: int
+    above: bool = True
+
+
 def _attr(*words: str) -> re.Pattern[str]:
     """class/id tokens starting with one of `words` (nav matches navbar, not canvas)."""
     return re.compile(r"(?:^|[^a-z])(?:" + "|".join(words) + r")", re.I)
@@ -233,4 +247,12 @@ CUT_RULES: tuple[CutRule, ...] = (
     # A topic box after the body: the headline again, one sentence, then "更多>>".
     CutRule("topic_box", _re(r"^[【\[]?\s*(更多|查看更多|了解更多|更多内容|更多详情)\s*(>>|»|>|＞＞|＞|→|…|\.\.\.)\s*[】\]]?$|^[【\[]\s*更多\s*[】\]]$"),
             12, box_lines=2),
+)
+
+TITLE_RULES: tuple[TitleRule, ...] = (
+    TitleRule("column_name", re.compile(r"^.+$"), 30),  # 栏目 name or breadcrumb above the title
+    # 引题: a lead-in line above the main title, no sentence of its own ("坚决贯彻…，全力以赴…")
+    TitleRule("lead_in_title", re.compile(r"^[^。！？!?]{4,}$"), 60),
+    # 副题: "——记通渭县优秀共产党员张三" under the title
+    TitleRule("subtitle", re.compile(r"^\s*(?:——|—|--|－－)\s*[^。！？]{2,}$"), 60, above=False),
 )

@@ -23,11 +23,12 @@ from .bylines import person_name
 from .content import find_main_run
 from .dates import date_from_url, find_dates
 from .bylines import parse_meta_line
+from .language import document_lang
 from .markup import TITLE_CLASS_RE, scan_source_and_date
 from .metadata import HeadMetadata, read_head
 from ..models import CleanConfig, Document
-from .noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule
-from .normalize import HAN_RE, normalize_lines, paragraph_key, strip_pinyin_annotations
+from .noise import cut_index, drop_noise_elements, drop_noise_lines, is_title_line, match_line_rule, strip_title
+from .normalize import HAN_RE, clean_title, normalize_lines, paragraph_key, strip_pinyin_annotations
 from .pagemeta import BodyMetadata, read_body_metadata
 from .trafilatura_body import is_scrap, trafilatura_body, trafilatura_lines
 
@@ -39,8 +40,6 @@ _TAIL_MAX_CHARS = 40
 _TAIL_WINDOW = 6
 _SALUTATION_MAX_CHARS = 60
 _ADOPTION_NOTE_RE = re.compile(r"^[（(].{4,60}(通过|发布|公布|印发|施行|修正|修订)[）)]$")
-_TITLE_SEARCH_LINES = 4
-_TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
 _CLOSING_RE = re.compile(r"[。！？.!?][”’\"')）]?$")
 _ATTACHMENT_RE = re.compile(r"^附\s*件\s*\d*\s*[:：．.]?")
 _DATE_CHARS_RE = re.compile(r"[\d\s年月日号\-/.〇○零一二三四五六七八九十]")
@@ -142,35 +141,12 @@ def _is_leading_chrome(block: Block) -> bool:
     return parse_meta_line(block.text).only_metadata
 
 
-_TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
-
-
-def _is_title_line(line_key: str, title_key: str) -> bool:
-    """The title, or most of it (a title split over two lines, a truncated repeat, "主题：…")."""
-    line_key = _TITLE_LABEL_RE.sub("", line_key)
-    if not line_key:
-        return False
-    if line_key == title_key:
-        return True
-    shorter, longer = sorted((line_key, title_key), key=len)
-    return len(shorter) >= 0.7 * len(longer) and (longer.startswith(shorter) or longer.endswith(shorter))
+_is_title_line = is_title_line  # noise.py: the title, or most of it
 
 
 def _strip_title(lines: list[str], title: str | None) -> list[str]:
-    """Drop the title, and the column name or breadcrumb above it, from the top of the body.
-
-    Only at the top: a subheading later in the body that happens to start like the
-    title stays.
-    """
-    if not title:
-        return lines
-    key = paragraph_key(title)
-    for i, line in enumerate(lines[:_TITLE_SEARCH_LINES]):
-        if _is_title_line(paragraph_key(line), key):
-            return lines[i + 1 :]
-        if len(line) > _TITLE_PREFIX_MAX_CHARS:
-            break
-    return [line for line in lines if paragraph_key(line) != key]
+    """Drop the title and the headline lines around it (noise.strip_title) from the top of the body."""
+    return strip_title(lines, title)[0]
 
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -208,7 +184,7 @@ def _choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | 
     wins when the declared title is a guess from <title>, is not shown near the body,
     or is as short as a column name ("新闻动态" matched <title> first).
     """
-    if head.title_from == "meta":
+    if head.title_from in ("meta", "label"):
         return head.title
     near = _heading_above(blocks, start)
     if not near or near == head.title:
@@ -256,27 +232,28 @@ def _extract_cjk(root, url: str | None, head: HeadMetadata, config: CleanConfig)
     else:
         run = find_main_run(root, blocks)
         start, end = (_extend_head(blocks, run.start, run.end), _extend_tail(blocks, run.end)) if run else (0, -1)
-    cut, cut_rule = cut_index([b.text for b in blocks[start : end + 1]])
+    cut, cut_rule = cut_index([b.text for b in blocks[start : end + 1]], title=head.title)
     if cut_rule:
         removed[cut_rule] += end + 1 - (start + cut)
         end = start + cut - 1
     if end >= start:
-        head = replace(head, title=_choose_title(head, blocks, start))
+        head = replace(head, title=clean_title(_choose_title(head, blocks, start)))
     body_meta: BodyMetadata = read_body_metadata(blocks, start, end, head.title)
     lines = [
         b.text for b in blocks[start : end + 1]
         if b.index not in body_meta.meta_indexes and (config.include_tables or b.tag != "tr")
     ]
     lines = _strip_title(lines, head.title)
-    lines, line_counts = drop_noise_lines(lines)
+    lines, line_counts = drop_noise_lines(lines, title=head.title)
     removed.update(line_counts)
+    text = "\n".join(normalize_lines(lines))
     document = _document(
-        head, "\n".join(normalize_lines(lines)), url,
+        head, text, url,
         date=_choose_date(body_meta, head, url),
         source=body_meta.source or head.source,
         author=person_name(body_meta.author) or person_name(head.author, others=(head.site_name, head.source)),
         editor=person_name(body_meta.editor),
-        lang=head.lang or "zh",
+        lang=document_lang(head.lang, text, default="zh"),
     )
     return Extracted(document, dict(removed))
 
@@ -290,11 +267,12 @@ def _extract_other(html: str, root, url: str | None, head: HeadMetadata, config:
     lines = normalize_lines(trafilatura_lines(body))
     if is_scrap(lines):
         lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
-    lines, line_counts = drop_noise_lines(lines)
+    lines, line_counts = drop_noise_lines(lines, title=head.title)
     lines = _strip_description(_strip_title(lines, head.title), head.description)
     document = _document(
         head, "\n".join(lines), url, date=head.date or head.markup_date or date_from_url(url),
         author=person_name(head.author, others=(head.site_name, head.source)),
+        lang=document_lang(head.lang, "\n".join(lines)),
     )
     return Extracted(document, dict(line_counts))
 
@@ -304,7 +282,7 @@ def extract(html: str, url: str | None = None, config: CleanConfig | None = None
     config = config or CleanConfig()
     html = strip_pinyin_annotations(html)
     root = dom.parse_html(html)
-    head = read_head(root)
+    head = read_head(root, url, html)
     dom.drop_unreadable(root)
     if config.body_selector or is_cjk_page(root):
         return _extract_cjk(root, url, head, config)

@@ -42,11 +42,17 @@ class BodyMetadata:
     chief_editor: bool = False
 
     def take(self, line: MetaLine) -> None:
-        """Keep the first value of each field; a 责任编辑 beats a plain 编辑."""
+        """Keep the first value of each field; a 责任编辑 beats a plain 编辑.
+
+        Authors add up: "本报记者 王燕平" and "本报实习生 刘国栋" on two lines are both the byline.
+        """
         for name in ("source", "author", "editor"):
             value = line.fields.get(name)
             if value and not getattr(self, name):
                 setattr(self, name, value)
+            elif value and name == "author":
+                known = self.author.split()
+                self.author = " ".join([*known, *(n for n in value.split() if n not in known)])
         if line.chief_editor and not self.chief_editor:
             self.editor, self.chief_editor = line.fields["editor"], True
         self.title = self.title or line.fields.get("title")
