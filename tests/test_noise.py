@@ -12,8 +12,10 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extract.noise import cut_index, drop_noise_elements, drop_noise_lines, match_line_rule, reads_as_sentence
-from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES
+from scraper.extract.noise import (
+    cut_index, drop_noise_elements, drop_noise_lines, match_line_rule, reads_as_sentence, strip_title,
+)
+from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, TITLE_RULES
 
 # ---------------------------------------------------------------------------
 # LineRule cases: rule name -> (chrome lines it removes, body lines that survive).
@@ -754,3 +756,49 @@ def test_english_footer_line_on_a_chinese_page_still_cuts():
     disclaimer = "凡本网注明“来源：某某网”的所有作品，版权均属某某网所有，未经授权不得转载、摘编或利用其它方式使用上述作品。" * 2
     lines = PARAS * 2 + ["Copyright © 2005 Example.com", disclaimer]
     assert cut_index(lines) == (len(PARAS) * 2, "footer")
+
+
+# --- TitleRule: the headline lines around the title at the top of the body --
+
+LEAD_IN = "坚决贯彻落实习近平总书记重要指示精神，全力以赴打赢疫情防控阻击战"
+# rule name -> (lines whose headline part goes, lines that stay as they are)
+TITLE_CASES: dict[str, tuple[list[list[str]], list[list[str]]]] = {
+    "column_name": (
+        [["县内要闻", TITLE, *PARAS], ["首页 > 新闻中心", "县内要闻", TITLE, *PARAS]],
+        [[PARAS[0], "三、下一步工作", PARAS[1]]],  # no title there: a short line is the body's own
+    ),
+    "lead_in_title": (
+        [[LEAD_IN, TITLE, *PARAS]],
+        [[LEAD_IN, *PARAS], [PARAS[0], TITLE + "的意义", *PARAS[1:]]],  # no title after it / a sentence above
+    ),
+    "subtitle": (
+        [[TITLE, "——县委书记主持会议并讲话", *PARAS], [LEAD_IN, TITLE, "——记通渭县优秀共产党员张三", *PARAS]],
+        [[PARAS[0], PARAS[1], "——摘自《通渭日报》"]],  # a dash line elsewhere in the body
+    ),
+}
+
+
+def test_every_title_rule_has_cases():
+    names = [r.name for r in TITLE_RULES]
+    assert sorted(names) == sorted(TITLE_CASES)
+    assert all(TITLE_CASES[n][0] and TITLE_CASES[n][1] for n in names)
+
+
+@pytest.mark.parametrize(("name", "lines"), _cases(TITLE_CASES, 0))
+def test_title_rule_drops_the_headline_lines(name, lines):
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == PARAS
+    assert counts[name] >= 1 and counts["title_repeat"] == 1
+
+
+@pytest.mark.parametrize(("name", "lines"), _cases(TITLE_CASES, 1))
+def test_title_rule_keeps_body_lines_away_from_the_title(name, lines):
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == lines
+    assert not counts
+
+
+def test_exact_title_repeats_go_when_the_top_has_no_title():
+    lines = [PARAS[0], PARAS[1], TITLE, PARAS[2]]
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == [PARAS[0], PARAS[1], PARAS[2]] and counts == {"title_repeat": 1}

@@ -114,6 +114,7 @@ _AUTHOR_SLASH_SOURCE_RE = re.compile(
 )
 _TIME_OF_DAY_RE = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)")
 _STAMP_WORDS_MAX = 12
+_BARE_DATE_MAX_CHARS = 20
 # link text glued to a byline: "作者：余毅菁 向雪妮<a>返回富达，查看更多</a>"
 _AUTHOR_TAIL_RE = re.compile(r"(返回|查看|点击|更多|阅读|[，。；！？|]).*$")
 _SEPARATORS = " \t\u3000|｜·•【】[]()（）,，;；:：/"
@@ -246,7 +247,7 @@ def _unlabelled(line: str, result: MetaLine) -> MetaLine:
         result.dates = find_dates(m.group(2) or "")
         result.only_metadata = True
         return result
-    dates = find_dates(line)
+    dates = find_dates(line, roc=len(line) <= _BARE_DATE_MAX_CHARS)  # a bare 107-03-05 line is ROC
     if dates:
         rest = _words_left(line)
         # a bare date, or a timestamp next to a few words (the outlet, the writers):

@@ -88,7 +88,7 @@ def _date(el: lxml.html.HtmlElement, attrs: str) -> str | None:
         return None
     text = el.get("datetime") or _squash(el.text_content())
     if len(text) <= _DATE_MAX_CHARS and not TODAY_RE.search(text):
-        return parse_date(text)
+        return parse_date(text, roc=True)  # 107-03-05 in a date field is ROC year 107
     return None
 
 

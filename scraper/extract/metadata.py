@@ -142,21 +142,21 @@ def choose_title(
 ) -> tuple[str | None, str]:
     """The article title and where it came from: "meta", "heading", "label", "og", "h1" or "guess".
 
-    ArticleTitle (the Chinese government CMS tag) first, then a heading that the
-    <title> element starts with, then a labelled 标题： field when <title> is one name
-    (the system's), then og:title, then the page's only <h1>; failing those, the first
+    ArticleTitle (the Chinese government CMS tag) first, then a labelled 标题： field
+    when <title> is one name (the system's), then a heading that the <title> element
+    starts with, then og:title, then the page's only <h1>; failing those, the first
     part of <title> before the site suffix, marked uncertain so the extractor may
     prefer the heading just above the body.
     """
     if tags.get("articletitle"):
         return tags["articletitle"], "meta"
     head_key = _key(title_el)
+    if labelled and len([p for p in _TITLE_SPLIT_RE.split(title_el) if p]) <= 1 and _key(labelled) != head_key:
+        return labelled, "label"  # <title> (and the heading showing it) name the system, the field the document
     for text in headings:
         key = _key(text)
         if len(key) >= 4 and head_key and (head_key.startswith(key) or key.startswith(head_key)):
             return text, "heading"
-    if labelled and len([p for p in _TITLE_SPLIT_RE.split(title_el) if p]) <= 1:
-        return labelled, "label"
     og = tags.get("og:title") or tags.get("twitter:title")
     if og:
         og_parts = [p for p in _TITLE_SPLIT_RE.split(og) if p]
@@ -207,7 +207,7 @@ _EDITION_URL_RE = re.compile(r"/(?:html|pc/\w+|content|layout)/(?:19|20)\d{2}-?\
 
 
 def _founder_fields(root: lxml.html.HtmlElement, page_html: str | None) -> dict[str, str]:
-    found = scan_founder(root)
+    found = scan_founder(root) if page_html is None or "<founder-" in page_html or "<FOUNDER-" in page_html else {}
     m = _ENP_RE.search(page_html) if page_html and "enpproperty" in page_html else None
     if m:
         for key, value in _ENP_FIELD_RE.findall(m.group(1)):
@@ -237,7 +237,9 @@ def read_head(root: lxml.html.HtmlElement, url: str | None = None, page_html: st
     if founder.get("title"):
         title, title_from = founder["title"], "meta"
     else:
-        title, title_from = choose_title(*scan_headings(root), tags, title_el, scan_labelled_title(root))
+        single = len([p for p in _TITLE_SPLIT_RE.split(title_el) if p]) <= 1  # the field matters only then
+        labelled = scan_labelled_title(root) if single and not tags.get("articletitle") else None
+        title, title_from = choose_title(*scan_headings(root), tags, title_el, labelled)
     date = parse_date(founder.get("date")) or _meta_date(tags)
     if not date and (founder or (url and _EDITION_URL_RE.search(url))):
         date = date_from_url(url)  # an e-paper's edition date

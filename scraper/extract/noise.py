@@ -80,7 +80,10 @@ def reads_as_sentence(line: str) -> bool:
 def match_line_rule(line: str, rules: tuple[LineRule, ...] = LINE_RULES) -> str | None:
     """The name of the first rule that says `line` is chrome, or None."""
     sentence: bool | None = None
+    has = line.lower().__contains__
     for rule in rules:
+        if rule.hints and not any(map(has, rule.hints)):
+            continue
         if len(line) <= rule.max_len and rule.pattern.search(line):
             if rule.prose_guard:
                 if sentence is None:

@@ -39,6 +39,7 @@ class LineRule:
     pattern: re.Pattern[str]
     max_len: int = 60
     prose_guard: bool = True
+    hints: tuple[str, ...] = ()  # lower-case substrings the line must hold one of: a cheap test before the regex
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
     LineRule("cookie_notice", _re(r"(本网站|本網站|本站|我们|我們)\S{0,4}(使用|采用|啟用|启用)\s*\S{0,20}?cookies?|(接受|同意)(全部|所有)?\s*cookies?|"
         r"\b(we|this\s+(web)?site|our\s+(web)?site)\s+(use|uses|set|sets)\s+(\S+\s+){0,2}cookies|accept\s+(all\s+|additional\s+)?cookies|"
-        r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
+        r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False, hints=('cookie',)),
     LineRule("app_promo", _re(r"(下载|打开).{0,12}(客户端|APP)|更多.{0,12}请.{0,4}下载|(扫描|扫码|长按).{0,12}(二维码|关注)|"
-                              r"关注.{0,12}(公众号|官方微信|官方微博|视频号)|点.?在看|看都看完了|^\S{2,10}(公众号|官方微博|官方微信)$"), 80),
+                              r"关注.{0,12}(公众号|官方微信|官方微博|视频号)|点.?在看|看都看完了|^\S{2,10}(公众号|官方微博|官方微信)$"), 80, hints=('下载', '打开', '更多', '扫', '长按', '关注', '在看', '看完', '公众号', '官方')),
     LineRule("tip_line", _re(r"^[【\[（(]?\S{0,8}(报料|爆料|新闻线索)(热线|电话|邮箱|微信)?\s*[:：]"), 80, prose_guard=False),
     LineRule("reprint_notice", _re(r"未经(授权|许可|允许).{0,8}(不得|禁止)(转载|使用)|转载请注明|本文(来自|来源于).{0,20}(请下载|APP|客户端)"), 120),
     LineRule("original_title", _re(r"^[（(【\[]?\s*(本文)?原(标题|題|題目|题目|题)(为|為)?\s*[:：《“\"]"), 150, prose_guard=False),
@@ -187,30 +188,30 @@ LINE_RULES: tuple[LineRule, ...] = (
     # read into `author` by pagemeta when the line sits next to the title or at the end).
     LineRule("reporter_credit", re.compile(REPORTER_CREDIT_RE.pattern + r"|^[（(【\[]?\s*(?:执笔人|執筆人|执笔|執筆|撰稿人)\s*[:：]\s*"
                                            r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*\s*[）)】\]]?$"), 60),
-    LineRule("page_bar", _re(rf"^(?=.*(?:页|頁|Page|Next|Prev|>>|»|[\[【]\s*\d))(?:\s*{_PAGE_TOKEN}\s*[|｜,，]?)+\s*$"), 120),
+    LineRule("page_bar", _re(rf"^(?=\s*[\d\[【(（首上下尾末前后共第当跳转到GgPpNnFfLl<>«»‹›＜＞.…])(?=.*(?:页|頁|Page|Next|Prev|>>|»|[\[【]\s*\d))(?:\s*{_PAGE_TOKEN}\s*[|｜,，]?)+\s*$"), 120),
     # "人民网 www.people.com.cn", "（更多内容请继续关注 某某网 www.example.com.cn）", "~ 某某财经 網址: www.example.com"
     LineRule("site_domain", _re(
         rf"^[\s(（~\-—·|]*(?:(?:更多|欢迎).{{0,8}}?(?:关注|访问|登录|登陆)\s*)?(?:[\u4e00-\u9fffA-Za-z·&]{{2,20}}\s*(?:网址|網址|域名)?\s*[:：]?\s*)?"
-        rf"[(（]?\s*{_DOMAIN}\s*[)）]?(?:\s*[\u4e00-\u9fff]{{2,12}})?[\s)）~]*$"), 60),
+        rf"[(（]?\s*{_DOMAIN}\s*[)）]?(?:\s*[\u4e00-\u9fff]{{2,12}})?[\s)）~]*$"), 60, hints=('.',)),
     # Widgets whose text reads as a sentence, so no prose guard: each names what it asks of the reader.
     LineRule("survey_widget", _re(
         r"您对(本文|本页|此文|这篇文章|本网站|本站|我们的服务)(的)?(满意度|评价|是否满意|满意吗)|"
         r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)|"
         r"^(Was|Is) this (article|page|answer|information|content|post) (helpful|useful)|^Did you find (this|it) (helpful|useful)|"
-        r"^How (helpful|useful) was this|^Rate this (article|page|post)"), 80, prose_guard=False),
+        r"^How (helpful|useful) was this|^Rate this (article|page|post)"), 80, prose_guard=False, hints=('满意', '帮助', '有用', '打分', '评分', '评价', 'helpful', 'useful', 'rate this')),
     LineRule("login_widget", _re(
         r"^(请|您|你)?(需要|须|必须)?(先)?(登录|登陆|登入)(后|以后)?(才能|才可以|方可|即可|再)?"
         r"(发表评论|评论|回复|回帖|发帖|查看全文|阅读全文|查看|下载|参与讨论|参与互动|操作|收藏|点赞|留言)[。.!！]?\s*"
         r"(登录\s*[|｜/]?\s*注册|立即登录|马上登录)?$|^(登录|登陆)\s*[|｜/]\s*注册$|(还没有|没有)(账号|帐号)[？?]?\s*(立即|马上)?注册|"
         r"^(Please\s+)?(sign|log)\s?in\s+(to|or\s+register\s+to)\s+(read|continue|comment|view|post|reply|access)|"
-        r"^Already (a subscriber|have an account)\?"), 50, prose_guard=False),
+        r"^Already (a subscriber|have an account)\?"), 50, prose_guard=False, hints=('登录', '登陆', '登入', '账号', '帐号', 'sign', 'log', 'already')),
     LineRule("paywall", _re(
         r"(订阅|开通会员|成为会员|购买|付费|开通VIP|升级会员)(后|即可|才能|以)?(继续)?(阅读|查看|解锁)(全文|完整内容|剩余内容|剩余部分|完整版)|"
         r"剩余\s*\d+\s*%\s*(未读|内容)|试读(已)?结束|本文为(付费|会员专享|VIP)(内容|文章)|"
         r"Subscribe\s+(now\s+|today\s+)?(to|for)\s+(continue|keep)\s+reading|continue reading,?\s+(please\s+)?(subscribe|sign in|log in)|"
         r"You(’|')?(ve| have) reached your (limit|maximum) of free (articles|stories)|"
         r"This (article|story|content) is (only )?(available|reserved) (to|for) (paid )?subscribers|Subscribe to (read|unlock) (the full|this)"),
-        120, prose_guard=False),
+        120, prose_guard=False, hints=('订阅', '会员', '购买', '付费', 'vip', '剩余', '试读', '本文为', 'subscri', 'reached your', 'continue reading')),
     LineRule("loading_widget", _re(
         r"^(正在|努力|数据|内容|页面|图片)?(加载|載入|载入)(中)?\s*[，,]?\s*(请稍候|请稍等|请耐心等待)?[.。…]*$|"
         r"^Loading(,?\s+please\s+wait)?[.…]*$|^Please wait[.…]*$"), 30, prose_guard=False),
@@ -218,13 +219,13 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("platform_disclaimer", _re(
         r"(本平台|本网站?|本站|本号|本公众号|搜狐|网易|新浪|腾讯)\S{0,4}(仅|只)提供信息(发布|存储)(空间)?服务|系信息发布平台|"
         r"(观点|内容|文章)仅代表作者(本人|个人)|不代表本(网|站|平台|号|报|刊)(的)?(立场|观点)|并不代表本(网|站|平台)赞同|"
-        r"如有侵权[，,]?\s*请?(联系|与)|转载(此文|本文)?(是|仅)?(出于|目的在于)传递更多信息"), 200, prose_guard=False),
+        r"如有侵权[，,]?\s*请?(联系|与)|转载(此文|本文)?(是|仅)?(出于|目的在于)传递更多信息"), 200, prose_guard=False, hints=('信息', '代表', '侵权')),
     # Unfilled CMS template placeholders (court and notice pages), alone or after a short label.
     LineRule("template_residue", re.compile(
         rf"^(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*{_TEMPLATE_TOKEN}"
         rf"(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*$|"
         r"^(?:\s*[\u4e00-\u9fff]{1,8}\s*[:：]\s*(?:null|undefined|NaN)\s*)+$"), 120,
-        prose_guard=False),
+        prose_guard=False, hints=('{', '<%', '[!--', 'null', 'undefined', 'nan')),
 )
 
 CUT_RULES: tuple[CutRule, ...] = (

@@ -24,6 +24,7 @@ _TAIL_AFTER_END = 8
 _LOOSE_BEFORE = 80  # window for an unlabelled publication date (forums, blogs, portals)
 _LOOSE_AFTER = 6
 _LOOSE_MAX_CHARS = 100
+_ROC_LINE_MAX_CHARS = 20  # a short date line may write an ROC year as 107-03-05
 _TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}")
 _PUBLISH_WORD_RE = re.compile(r"发布|发表|更新|時間|时间|日期|posted|published", re.I)
 
@@ -94,7 +95,7 @@ def _is_labelled(text: str) -> bool:
 
 
 def _read_tail(blocks: list[Block], start: int, end: int, meta: BodyMetadata) -> None:
-    lo = max(start + _HEAD_INTO_BODY, end - _TAIL_BEFORE_END)
+    lo = max(min(start + _HEAD_INTO_BODY, end + 1), end - _TAIL_BEFORE_END)  # a short body: right after it
     for block in blocks[lo : end + _TAIL_AFTER_END]:
         line = parse_meta_line(block.text)
         if line.only_metadata and (line.fields or line.labelled):
@@ -121,7 +122,7 @@ def _loose_date(blocks: list[Block], start: int, end: int) -> str | None:
         worded = bool(_PUBLISH_WORD_RE.search(block.text))
         if inside and start + 2 < block.index < end - 3 and not (timed and worded):
             continue
-        dates = find_dates(block.text)
+        dates = find_dates(block.text, roc=block.chars <= _ROC_LINE_MAX_CHARS)
         if not dates:
             continue
         distance = start - block.index if block.index < start else max(0, block.index - end) + 2
@@ -188,7 +189,7 @@ def read_body_metadata(blocks: list[Block], start: int, end: int, title: str | N
         meta.loose_date = _loose_date(blocks, start, end)
     if not meta.tail_date:
         for block in blocks[max(start, end - 2) : end + 1]:
-            dates = find_dates(block.text)
+            dates = find_dates(block.text, roc=len(block.text) <= _ROC_LINE_MAX_CHARS)
             if dates and len(block.text) <= 30:
                 meta.tail_date = dates[-1]
     return meta
