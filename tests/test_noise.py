@@ -235,7 +235,7 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["市民可登录通渭县人民政府网（www.tongwei.gov.cn）查询办事指南。", "详情请登录www.gov.cn查询。"],
     ),
     "survey_widget": (
-        ["您对本文的满意度：", "本文是否对您有帮助？", "这篇文章对你有帮助吗？", "Was this article helpful?", "Did you find this helpful?"],
+        ["您对本文的满意度：", "本文是否对您有帮助？", "这篇文章对你有帮助吗？", "本页信息对您有帮助吗？【有帮助】【没帮助】", "Was this article helpful?", "Did you find this helpful?"],
         ["本次满意度调查共回收问卷1200份，群众满意率达98%。", "The survey found that most readers found the guide helpful."],
     ),
     "login_widget": (
@@ -774,6 +774,10 @@ TITLE_CASES: dict[str, tuple[list[list[str]], list[list[str]]]] = {
     "subtitle": (
         [[TITLE, "——县委书记主持会议并讲话", *PARAS], [LEAD_IN, TITLE, "——记通渭县优秀共产党员张三", *PARAS]],
         [[PARAS[0], PARAS[1], "——摘自《通渭日报》"]],  # a dash line elsewhere in the body
+    ),
+    "doc_number": (
+        [[TITLE, "通政办发〔2020〕12号", *PARAS], [TITLE, "——县委书记主持会议并讲话", "通政发[2020]3号", *PARAS]],
+        [[PARAS[0], "依据通政办发〔2020〕12号", PARAS[1]]],
     ),
 }
 

@@ -168,6 +168,7 @@ def drop_noise_lines(lines: list[str], *, title: str | None = None) -> tuple[lis
 
 _TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
 TITLE_SEARCH_LINES = 4
+_BELOW_TITLE_LINES = 2  # a 副题 and a 发文字号
 
 
 def is_title_line(line_key: str, title_key: str) -> bool:
@@ -193,7 +194,7 @@ def strip_title(
 ) -> tuple[list[str], Counter]:
     """Drop the title from the top of the body, with the headline lines around it.
 
-    Above it: the column name, a breadcrumb, a 引题 lead-in; below it: a 副题. Only at
+    Above it: the column name, a breadcrumb, a 引题 lead-in; below it: a 副题, a 发文字号. Only at
     the top: a subheading later in the body that happens to start like the title
     stays (lines that are exactly the title go wherever they are, when the top holds none).
     """
@@ -207,8 +208,10 @@ def strip_title(
             counts.update(above)
             counts["title_repeat"] += 1
             end = i + 1
-            name = _title_rule(lines[end], False, rules) if end < len(lines) else None
-            if name:
+            while end < len(lines) and end <= i + _BELOW_TITLE_LINES:
+                name = _title_rule(lines[end], False, rules)
+                if not name:
+                    break
                 counts[name] += 1
                 end += 1
             return lines[end:], counts

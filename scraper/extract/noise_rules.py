@@ -196,7 +196,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     # Widgets whose text reads as a sentence, so no prose guard: each names what it asks of the reader.
     LineRule("survey_widget", _re(
         r"您对(本文|本页|此文|这篇文章|本网站|本站|我们的服务)(的)?(满意度|评价|是否满意|满意吗)|"
-        r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)|"
+        r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容|信息)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)|"
         r"^(Was|Is) this (article|page|answer|information|content|post) (helpful|useful)|^Did you find (this|it) (helpful|useful)|"
         r"^How (helpful|useful) was this|^Rate this (article|page|post)"), 80, prose_guard=False, hints=('满意', '帮助', '有用', '打分', '评分', '评价', 'helpful', 'useful', 'rate this')),
     LineRule("login_widget", _re(
@@ -256,4 +256,7 @@ TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule("lead_in_title", re.compile(r"^[^。！？!?]{4,}$"), 60),
     # 副题: "——记通渭县优秀共产党员张三" under the title
     TitleRule("subtitle", re.compile(r"^\s*(?:——|—|--|－－)\s*[^。！？]{2,}$"), 60, above=False),
+    # 发文字号 of an official document under its title: "天政办发〔2020〕18号", "国办函〔2019〕5号"
+    TitleRule("doc_number", re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】]\s*第?\s*\d{1,4}\s*[号號]$"),
+              30, above=False),
 )
