@@ -231,11 +231,12 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "site_domain": (
         ["人民网 www.people.com.cn", "（更多内容请继续关注 某某报纸网 www.example.com.cn）", "~ 某某财经新闻 網址: www.example.com",
-         "中国政府网 http://www.gov.cn/", "www.tongwei.gov.cn"],
-        ["市民可登录通渭县人民政府网（www.tongwei.gov.cn）查询办事指南。", "详情请登录www.gov.cn查询。"],
+         "中国政府网 http://www.gov.cn/"],
+        ["市民可登录通渭县人民政府网（www.tongwei.gov.cn）查询办事指南。", "详情请登录www.gov.cn查询。",
+         "Website: https://www.example.com/", "Shop Example.com"],
     ),
     "survey_widget": (
-        ["您对本文的满意度：", "本文是否对您有帮助？", "这篇文章对你有帮助吗？", "本页信息对您有帮助吗？【有帮助】【没帮助】", "Was this article helpful?", "Did you find this helpful?"],
+        ["您对本文的满意度：", "本文是否对您有帮助？", "这篇文章对你有帮助吗？", "本页信息对您有帮助吗？【有帮助】【没帮助】"],
         ["本次满意度调查共回收问卷1200份，群众满意率达98%。", "The survey found that most readers found the guide helpful."],
     ),
     "login_widget": (
@@ -260,8 +261,10 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["法院认为，被告仅提供信息存储空间服务，对侵权内容不知情，不承担赔偿责任。", "专家表示，这一观点仅代表其个人看法。"],
     ),
     "template_residue": (
-        ["${title}", "发布日期：${fbrq}", "{{item.ah}}", "$!{obj.cbfy} ${obj.ah}", "[!--newstext--]", "当事人：null", "<%=title%>"],
-        ["模板中的变量写作${name}，由系统自动替换。", "Use ${HOME} to refer to your home directory.", "null"],
+        ["发布日期：${fbrq}", "案号：{{item.ah}}", "$!{obj.cbfy} $!{obj.ah}", "[!--newstext--]", "当事人：null",
+         "标题：<%=title%>", "{dede:field.title/}"],
+        ["模板中的变量写作${name}，由系统自动替换。", "Use ${HOME} to refer to your home directory.", "null",
+         "{{ form.subject }}", "${title}"],
     ),
 }
 
@@ -709,9 +712,16 @@ EN_PARAS = [
     ],
 )
 def test_cut_rules_do_not_fire_in_the_middle_of_an_english_page(line):
-    """A line matching a footer rule with English prose after it is part of the article."""
-    lines = EN_PARAS * 2 + [line] + EN_PARAS
+    """A line matching a footer rule with much English prose after it is part of the article."""
+    lines = EN_PARAS * 2 + [line] + EN_PARAS * 2
     assert cut_index(lines) == (len(lines), None)
+
+
+def test_english_disclaimers_after_a_copyright_line_are_still_cut():
+    """A paragraph or two of legal text after "© …" at the end of a long article is the page's end."""
+    legal = "This is an open-access article distributed under the terms of the Creative Commons Attribution License."
+    lines = EN_PARAS * 4 + ["© 2024 The Example Journal. Originally published in Example Health.", legal]
+    assert cut_index(lines) == (len(EN_PARAS) * 4, "footer")
 
 
 def test_cut_rules_still_cut_an_english_footer_at_the_end():
@@ -721,7 +731,7 @@ def test_cut_rules_still_cut_an_english_footer_at_the_end():
 
 def test_chinese_cut_rule_on_an_english_page_needs_the_end_of_the_page():
     """A Chinese footer word quoted mid-article on an English page does not truncate it."""
-    lines = EN_PARAS * 2 + ["相关新闻"] + EN_PARAS
+    lines = EN_PARAS * 2 + ["相关新闻"] + EN_PARAS * 2
     assert cut_index(lines) == (len(lines), None)
     assert cut_index(EN_PARAS * 2 + ["相关新闻", "Short link one", "Short link two"]) == (len(EN_PARAS) * 2, "related")
 
@@ -769,7 +779,8 @@ TITLE_CASES: dict[str, tuple[list[list[str]], list[list[str]]]] = {
     ),
     "lead_in_title": (
         [[LEAD_IN, TITLE, *PARAS]],
-        [[LEAD_IN, *PARAS], [PARAS[0], TITLE + "的意义", *PARAS[1:]]],  # no title after it / a sentence above
+        [[LEAD_IN, *PARAS], [PARAS[0], TITLE + "的意义", *PARAS[1:]],  # no title after it / a sentence above
+         ["Skip to search results, loaded 672 results here", TITLE, *PARAS]],  # a lead-in is Chinese newspaper style
     ),
     "subtitle": (
         [[TITLE, "——县委书记主持会议并讲话", *PARAS], [LEAD_IN, TITLE, "——记通渭县优秀共产党员张三", *PARAS]],
@@ -797,9 +808,10 @@ def test_title_rule_drops_the_headline_lines(name, lines):
 
 @pytest.mark.parametrize(("name", "lines"), _cases(TITLE_CASES, 1))
 def test_title_rule_keeps_body_lines_away_from_the_title(name, lines):
+    """The case's lines stay (an exact repeat of the title, if any, still goes)."""
     kept, counts = strip_title(lines, TITLE)
-    assert kept == lines
-    assert not counts
+    assert kept == [line for line in lines if line != TITLE]
+    assert set(counts) <= {"title_repeat"}
 
 
 def test_exact_title_repeats_go_when_the_top_has_no_title():

@@ -48,19 +48,30 @@ def _in_logo(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def heading_text(el: lxml.html.HtmlElement) -> str:
-    """A heading's own text: a subtitle <div>, a <small> tagline or a badge inside it is left out."""
+def heading_text(el: lxml.html.HtmlElement, depth: int = 0) -> str:
+    """A heading's own text: a subtitle <div>, a <small> tagline or a badge inside it is left out.
+
+    A title container whose text is all in one block child (div.title > div.text + span.tag)
+    gives that child's own text.
+    """
     if not any(isinstance(c.tag, str) for c in el):
         return _squash(el.text_content())
     parts = [el.text or ""]
+    blocks = []
     for child in el:
-        if isinstance(child.tag, str) and not (
-            child.tag in _HEADING_PART_TAGS or _SUBTITLE_ATTR_RE.search(f"{child.get('class') or ''} {child.get('id') or ''}")
-        ):
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag in _HEADING_PART_TAGS:
+            blocks.append(child)
+        elif not _SUBTITLE_ATTR_RE.search(f"{child.get('class') or ''} {child.get('id') or ''}"):
             parts.append(child.text_content())
         parts.append(child.tail or "")
     own = _squash("".join(parts))
-    return own if len(own) >= 4 else _squash(el.text_content())
+    if len(own) >= 4:
+        return own
+    if len(blocks) == 1 and depth < 3:
+        return heading_text(blocks[0], depth + 1)
+    return _squash(el.text_content())
 
 
 def _heading(el: lxml.html.HtmlElement, attrs: str) -> str | None:

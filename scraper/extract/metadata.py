@@ -175,6 +175,12 @@ _LANG_NAMES = {"english": "en", "chinese": "zh", "french": "fr", "german": "de",
                "japanese": "ja", "korean": "ko", "russian": "ru", "italian": "it", "portuguese": "pt", "dutch": "nl"}
 
 
+def title_confirmed(head: HeadMetadata) -> bool:
+    """The title is the first part of a <title> that also names the site ("金锺国 - 维基百科")."""
+    parts = [p for p in _TITLE_SPLIT_RE.split(head.title_element or "") if p]
+    return len(parts) >= 2 and bool(head.title) and _key(parts[0]) == _key(head.title)
+
+
 def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     """The declared language (primary subtag); the extractor checks it against the text (language.py)."""
     lang = root.get("lang") or root.get("xml:lang") or tags.get("content-language") or tags.get("language")

@@ -96,6 +96,7 @@ def match_line_rule(line: str, rules: tuple[LineRule, ...] = LINE_RULES) -> str 
 
 # An English paragraph at least this long after a matching line: the line is mid-article.
 _PROSE_AFTER_MIN_CHARS = 80
+_PROSE_AFTER_SHARE = 0.3  # ... and this share of the content after the line: the middle of the page
 _LATIN_PAGE_HAN_SHARE = 0.15
 _BOX_HEADLINE_MAX_CHARS = 40
 
@@ -103,12 +104,16 @@ _BOX_HEADLINE_MAX_CHARS = 40
 _PARAGRAPH_END_RE = re.compile(r"[.!?。！？][\"'”’)）]?\s*$")
 
 
-def _english_prose_follows(lines: list[str]) -> bool:
-    """An English paragraph (long, ending a sentence) comes later: the article goes on."""
-    return any(
-        len(line) >= _PROSE_AFTER_MIN_CHARS and _PARAGRAPH_END_RE.search(line) and not HAN_RE.search(line)
-        for line in lines
+def _english_prose_follows(lines: list[str], total: int) -> bool:
+    """Much English prose (long paragraphs ending a sentence) comes later: the article goes on.
+
+    A few paragraphs of disclaimers after a copyright line are the page's end, not its middle.
+    """
+    prose = sum(
+        len(line) for line in lines
+        if len(line) >= _PROSE_AFTER_MIN_CHARS and _PARAGRAPH_END_RE.search(line) and not HAN_RE.search(line)
     )
+    return prose >= _PROSE_AFTER_SHARE * total
 
 
 def _box_start(lines: list[str], i: int, rule: CutRule, title: str | None) -> int:
@@ -130,7 +135,7 @@ def cut_index(
     """Where the trailing chrome starts (len(lines) if nowhere) and the rule that found it.
 
     The rules were written for Chinese footers; on an English page (or an English line)
-    a rule fires only when no prose paragraph comes after the line.
+    a rule does not fire when much of the content after the line is English prose.
     """
     total = sum(len(line) for line in lines)
     han = sum(len(HAN_RE.findall(line)) for line in lines)
@@ -140,7 +145,7 @@ def cut_index(
         if seen * 2 >= total:
             for rule in rules:
                 if len(line) <= rule.max_len and rule.pattern.search(line):
-                    if (latin_page or not HAN_RE.search(line)) and _english_prose_follows(lines[i + 1 :]):
+                    if (latin_page or not HAN_RE.search(line)) and _english_prose_follows(lines[i + 1 :], total):
                         continue
                     return (_box_start(lines, i, rule, title) if rule.box_lines else i), rule.name
         seen += len(line)

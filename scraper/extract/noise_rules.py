@@ -48,7 +48,7 @@ class CutRule:
 
     Only in the second half of the content (by characters), so a body heading that
     happens to match early on cannot truncate the article. On a line without Chinese
-    characters (an English page) it fires only when no prose paragraph follows: an
+    characters (an English page) it does not fire when much English prose follows: an
     English "Copyright law..." or "Notice:" paragraph mid-article is not a footer.
 
     `box_lines`: the chrome may start up to this many lines before the matching line,
@@ -131,6 +131,7 @@ _PAGE_TOKEN = (r"(?:\d{1,3}|[\[【(（]\s*\d{1,3}\s*[\]】)）]|首页|首頁|�
                r"<<|>>|«|»|‹|›|<|>|＜|＞|\.{2,3}|…|Prev(?:ious)?|Next|First|Last|Page\s+\d+\s+of\s+\d+|Page)")
 _DOMAIN = r"(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|hk|tw|info|cc|tv|mo)(?:\.[a-z]{2})?/?"
 # Template placeholders a CMS left unfilled: ${title}, $!{obj.ah}, {{fbrq}}, #{x}, <%=x%>, [!--title--], {dede:...}
+_CMS_TOKEN = r"(?:\$!\{[^{}\s]{1,40}\}|\[!--[\w.]{1,30}--\]|\{dede:[^}]{1,60}\}|\{pe\.[^}]{1,40}\})"
 _TEMPLATE_TOKEN = (r"(?:\$!?\{[^{}\s]{1,40}\}|\{\{\s*[^{}]{1,40}?\s*\}\}|#\{[^{}\s]{1,40}\}|<%=?[^%]{1,60}%>|"
                    r"\[!--[\w.]{1,30}--\]|\{dede:[^}]{1,60}\}|\{\$[^{}\s]{1,40}\}|\{pe\.[^}]{1,40}\}|@\{[^{}\s]{1,40}\})")
 
@@ -189,22 +190,24 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("reporter_credit", re.compile(REPORTER_CREDIT_RE.pattern + r"|^[（(【\[]?\s*(?:执笔人|執筆人|执笔|執筆|撰稿人)\s*[:：]\s*"
                                            r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*\s*[）)】\]]?$"), 60),
     LineRule("page_bar", _re(rf"^(?=\s*[\d\[【(（首上下尾末前后共第当跳转到GgPpNnFfLl<>«»‹›＜＞.…])(?=.*(?:页|頁|Page|Next|Prev|>>|»|[\[【]\s*\d))(?:\s*{_PAGE_TOKEN}\s*[|｜,，]?)+\s*$"), 120),
-    # "人民网 www.people.com.cn", "（更多内容请继续关注 某某网 www.example.com.cn）", "~ 某某财经 網址: www.example.com"
+    # "人民网 www.people.com.cn", "（更多内容请继续关注 某某网 www.example.com.cn）", "~ 某某财经 網址: www.example.com";
+    # a Chinese site name is required: "Website: https://www.example.com/" in an English listicle is content
     LineRule("site_domain", _re(
-        rf"^[\s(（~\-—·|]*(?:(?:更多|欢迎).{{0,8}}?(?:关注|访问|登录|登陆)\s*)?(?:[\u4e00-\u9fffA-Za-z·&]{{2,20}}\s*(?:网址|網址|域名)?\s*[:：]?\s*)?"
+        rf"^(?=.*[\u4e00-\u9fff])[\s(（~\-—·|]*(?:(?:更多|欢迎).{{0,8}}?(?:关注|访问|登录|登陆)\s*)?(?:[\u4e00-\u9fffA-Za-z·&]{{2,20}}\s*(?:网址|網址|域名)?\s*[:：]?\s*)?"
         rf"[(（]?\s*{_DOMAIN}\s*[)）]?(?:\s*[\u4e00-\u9fff]{{2,12}})?[\s)）~]*$"), 60, hints=('.',)),
     # Widgets whose text reads as a sentence, so no prose guard: each names what it asks of the reader.
+    # (English "Was this helpful?" and "Already a subscriber?" lines are left alone: English
+    # benchmark annotators keep them as part of the page's main content.)
     LineRule("survey_widget", _re(
         r"您对(本文|本页|此文|这篇文章|本网站|本站|我们的服务)(的)?(满意度|评价|是否满意|满意吗)|"
-        r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容|信息)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)|"
-        r"^(Was|Is) this (article|page|answer|information|content|post) (helpful|useful)|^Did you find (this|it) (helpful|useful)|"
-        r"^How (helpful|useful) was this|^Rate this (article|page|post)"), 80, prose_guard=False, hints=('满意', '帮助', '有用', '打分', '评分', '评价', 'helpful', 'useful', 'rate this')),
+        r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容|信息)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)"),
+        80, prose_guard=False, hints=('满意', '帮助', '有用', '打分', '评分', '评价')),
     LineRule("login_widget", _re(
         r"^(请|您|你)?(需要|须|必须)?(先)?(登录|登陆|登入)(后|以后)?(才能|才可以|方可|即可|再)?"
         r"(发表评论|评论|回复|回帖|发帖|查看全文|阅读全文|查看|下载|参与讨论|参与互动|操作|收藏|点赞|留言)[。.!！]?\s*"
         r"(登录\s*[|｜/]?\s*注册|立即登录|马上登录)?$|^(登录|登陆)\s*[|｜/]\s*注册$|(还没有|没有)(账号|帐号)[？?]?\s*(立即|马上)?注册|"
-        r"^(Please\s+)?(sign|log)\s?in\s+(to|or\s+register\s+to)\s+(read|continue|comment|view|post|reply|access)|"
-        r"^Already (a subscriber|have an account)\?"), 50, prose_guard=False, hints=('登录', '登陆', '登入', '账号', '帐号', 'sign', 'log', 'already')),
+        r"^(Please\s+)?(sign|log)\s?in\s+(to|or\s+register\s+to)\s+(read|continue|comment|view|post|reply|access)"),
+        50, prose_guard=False, hints=('登录', '登陆', '登入', '账号', '帐号', 'sign', 'log')),
     LineRule("paywall", _re(
         r"(订阅|开通会员|成为会员|购买|付费|开通VIP|升级会员)(后|即可|才能|以)?(继续)?(阅读|查看|解锁)(全文|完整内容|剩余内容|剩余部分|完整版)|"
         r"剩余\s*\d+\s*%\s*(未读|内容)|试读(已)?结束|本文为(付费|会员专享|VIP)(内容|文章)|"
@@ -220,10 +223,13 @@ LINE_RULES: tuple[LineRule, ...] = (
         r"(本平台|本网站?|本站|本号|本公众号|搜狐|网易|新浪|腾讯)\S{0,4}(仅|只)提供信息(发布|存储)(空间)?服务|系信息发布平台|"
         r"(观点|内容|文章)仅代表作者(本人|个人)|不代表本(网|站|平台|号|报|刊)(的)?(立场|观点)|并不代表本(网|站|平台)赞同|"
         r"如有侵权[，,]?\s*请?(联系|与)|转载(此文|本文)?(是|仅)?(出于|目的在于)传递更多信息"), 200, prose_guard=False, hints=('信息', '代表', '侵权')),
-    # Unfilled CMS template placeholders (court and notice pages), alone or after a short label.
+    # Unfilled CMS template placeholders on Chinese court and notice pages: tokens after a Chinese
+    # label ("发布日期：${fbrq}", "当事人：null"), or tokens only Chinese CMSs use ($!{…}, [!--…--],
+    # {dede:…}). A bare "{{ form }}" or "${HOME}" line is code in an English manual.
     LineRule("template_residue", re.compile(
-        rf"^(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*{_TEMPLATE_TOKEN}"
+        rf"^(?=.*[\u4e00-\u9fff])(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*{_TEMPLATE_TOKEN}"
         rf"(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*$|"
+        rf"^(?:\s*{_CMS_TOKEN})+\s*$|"
         r"^(?:\s*[\u4e00-\u9fff]{1,8}\s*[:：]\s*(?:null|undefined|NaN)\s*)+$"), 120,
         prose_guard=False, hints=('{', '<%', '[!--', 'null', 'undefined', 'nan')),
 )
@@ -253,7 +259,7 @@ CUT_RULES: tuple[CutRule, ...] = (
 TITLE_RULES: tuple[TitleRule, ...] = (
     TitleRule("column_name", re.compile(r"^.+$"), 30),  # 栏目 name or breadcrumb above the title
     # 引题: a lead-in line above the main title, no sentence of its own ("坚决贯彻…，全力以赴…")
-    TitleRule("lead_in_title", re.compile(r"^[^。！？!?]{4,}$"), 60),
+    TitleRule("lead_in_title", re.compile(r"^(?=.*[\u4e00-\u9fff])[^。！？!?]{4,}$"), 60),
     # 副题: "——记通渭县优秀共产党员张三" under the title
     TitleRule("subtitle", re.compile(r"^\s*(?:——|—|--|－－)\s*[^。！？]{2,}$"), 60, above=False),
     # 发文字号 of an official document under its title: "天政办发〔2020〕18号", "国办函〔2019〕5号"

@@ -25,7 +25,7 @@ from .dates import date_from_url, find_dates
 from .bylines import parse_meta_line
 from .language import document_lang
 from .markup import TITLE_CLASS_RE, scan_source_and_date
-from .metadata import HeadMetadata, read_head
+from .metadata import HeadMetadata, read_head, title_confirmed
 from ..models import CleanConfig, Document
 from .noise import cut_index, drop_noise_elements, drop_noise_lines, is_title_line, match_line_rule, strip_title
 from .normalize import HAN_RE, clean_title, normalize_lines, paragraph_key, strip_pinyin_annotations
@@ -180,8 +180,9 @@ def _heading_above(blocks: list[Block], start: int) -> str | None:
 def _choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | None:
     """The page's declared title, unless the heading right above the body says otherwise.
 
-    An ArticleTitle meta tag is trusted. Otherwise the heading nearest above the body
-    wins when the declared title is a guess from <title>, is not shown near the body,
+    An ArticleTitle meta tag (or a labelled 标题 field) is trusted. Otherwise the heading nearest above the body
+    wins when the declared title is a guess from <title>, is not shown near the body
+    (unless <title> confirms it: "金锺国 - 维基百科" above a long table of contents),
     or is as short as a column name ("新闻动态" matched <title> first).
     """
     if head.title_from in ("meta", "label"):
@@ -189,7 +190,7 @@ def _choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | 
     near = _heading_above(blocks, start)
     if not near or near == head.title:
         return head.title
-    if head.title_from == "guess" or not _shown_near(blocks, start, head.title):
+    if head.title_from == "guess" or not (_shown_near(blocks, start, head.title) or title_confirmed(head)):
         return near
     if len(head.title or "") <= _COLUMN_NAME_MAX_CHARS < len(near):
         return near  # the declared "title" is a column name (新闻动态) shown above the article
