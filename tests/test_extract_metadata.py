@@ -42,10 +42,14 @@ DISCLOSURE = (
 )
 
 
-@pytest.mark.parametrize("where", ["above", "inside"])
+# The same fields in a layout table (a seal image in it): every cell is its own line.
+DISCLOSURE_LAYOUT = DISCLOSURE.replace("<td>主题分类：", '<td><img src="/images/gk.gif">主题分类：')
+
+
+@pytest.mark.parametrize("where", ["above", "inside", "layout"])
 def test_disclosure_table_is_metadata(where):
     """The table's rows leave the body; 发布日期 beats 成文日期; 发布机构 is the source."""
-    table_above = DISCLOSURE if where == "above" else ""
+    table_above = {"above": DISCLOSURE, "layout": DISCLOSURE_LAYOUT}.get(where, "")
     table_inside = DISCLOSURE if where == "inside" else ""
     html = page(
         "<title>通渭县人民政府</title>",

@@ -38,7 +38,6 @@ class BodyMetadata:
     author: str | None = None
     editor: str | None = None
     written_date: str | None = None  # 成文日期: the publication date only when none is given
-    title: str | None = None  # a labelled title field (标题：, 名称： in a 信息公开 table)
     meta_indexes: set[int] = field(default_factory=set)
     chief_editor: bool = False
 
@@ -56,7 +55,6 @@ class BodyMetadata:
                 self.author = " ".join([*known, *(n for n in value.split() if n not in known)])
         if line.chief_editor and not self.chief_editor:
             self.editor, self.chief_editor = line.fields["editor"], True
-        self.title = self.title or line.fields.get("title")
         if line.written_dates:
             self.written_date = self.written_date or line.written_dates[0]
 
