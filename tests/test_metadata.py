@@ -223,7 +223,8 @@ def test_h1_holding_a_subtitle_div_gives_its_own_text():
 
 @pytest.mark.parametrize(
     "heading",
-    [f'<div class="article-heading">{TITLE}</div>', f'<h4 class="title">{TITLE}</h4>', f'<b class="news_title">{TITLE}</b>'],
+    [f'<div class="article-heading">{TITLE}</div>', f'<header class="post-heading">{TITLE}</header>',
+     f'<b class="news_title">{TITLE}</b>'],
 )
 def test_headings_marked_by_a_heading_or_title_class(heading):
     root = _root(f"<title>{TITLE}_{SITE}</title>", heading)

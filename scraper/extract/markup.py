@@ -24,7 +24,7 @@ _DATE_ATTR_RE = re.compile(
 _SPACES_RE = re.compile(r"\s+")
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3"))
-_TITLE_TAGS = frozenset("td div p span strong font b em h4 h5 h6 center section header".split())
+_TITLE_TAGS = frozenset("td div p span strong font b em section header".split())
 # Inside a heading, these hold a subtitle, a badge or a date, not the title itself:
 # <h1>标题<div class="subtitle">副题</div></h1>, <h1>Title <small>tagline</small></h1>.
 _HEADING_PART_TAGS = frozenset("div p section h2 h3 h4 h5 h6 small ul ol table".split())
