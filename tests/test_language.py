@@ -53,3 +53,21 @@ def test_document_lang_default_when_nothing_is_known():
     assert document_lang(None, "", default="zh") == "zh"
     assert document_lang("en", ZH * 3) == "zh"
     assert document_lang("zh", EN) == "en"
+
+
+def test_words_common_in_english_prices_and_code_are_no_evidence():
+    """"$20 per month" twenty times is English, not Italian; "y" in coordinates is not Spanish."""
+    prices = " ".join(f"Plan {i}: $2{i} per month, billed yearly." for i in range(20))
+    assert text_lang(prices + " " + EN) == "en"
+    assert text_lang('{"x": 1, "y": 2} ' * 20) is None
+
+
+def test_a_declared_alphabetic_language_needs_strong_evidence_to_change():
+    mixed = FR + " " + "The cookie settings page is in English and the rest of the page is in French here."
+    assert document_lang("en", mixed) == "en"  # French leads, but not by enough to contradict the page
+    assert document_lang("en", FR * 3) == "fr"
+
+
+def test_alphabetic_text_is_never_given_the_chinese_default():
+    assert document_lang(None, "Kristyna R\nShop Here\nFrozen Pizza Stars - 9oz\nFish Sticks - 8.45oz", default="zh") is None
+    assert document_lang(None, "Check out my favorites! Kidfresh Frozen Chicken Meatballs for all your kids", default="zh") == "en"
