@@ -213,7 +213,7 @@ _EDITION_URL_RE = re.compile(r"/(?:html|pc/\w+|content|layout)/(?:19|20)\d{2}-?\
 
 
 def _founder_fields(root: lxml.html.HtmlElement, page_html: str | None) -> dict[str, str]:
-    found = scan_founder(root) if page_html is None or "<founder-" in page_html or "<FOUNDER-" in page_html else {}
+    found = scan_founder(root)
     m = _ENP_RE.search(page_html) if page_html and "enpproperty" in page_html else None
     if m:
         for key, value in _ENP_FIELD_RE.findall(m.group(1)):
