@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .normalize import HAN_RE as _HAN_RE
 
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 _KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")

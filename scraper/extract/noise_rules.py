@@ -220,7 +220,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         r"^Loading(,?\s+please\s+wait)?[.…]*$|^Please wait[.…]*$"), 30, prose_guard=False),
     # Platform and reprint disclaimers that read as sentences: they speak of the site itself (本平台, 本网).
     LineRule("platform_disclaimer", _re(
-        r"(本平台|本网站?|本站|本号|本公众号|搜狐|网易|新浪|腾讯)\S{0,4}(仅|只)提供信息(发布|存储)(空间)?服务|系信息发布平台|"
+        r"(本平台|本网站?|本站|本号|本公众号)\S{0,4}(仅|只)提供信息(发布|存储)(空间)?服务|系信息发布平台|"
         r"(观点|内容|文章)仅代表作者(本人|个人)|不代表本(网|站|平台|号|报|刊)(的)?(立场|观点)|并不代表本(网|站|平台)赞同|"
         r"如有侵权[，,]?\s*请?(联系|与)|转载(此文|本文)?(是|仅)?(出于|目的在于)传递更多信息"), 200, prose_guard=False, hints=('信息', '代表', '侵权')),
     # Unfilled CMS template placeholders on Chinese court and notice pages: tokens after a Chinese
