@@ -108,13 +108,11 @@ def _fit(rows: list[dict], args):
 
 def _pick(model, row: dict) -> int:
     """What scraper.extract.choose would pick with this model."""
-    from scraper.extract.choose import CJK_CANDIDATES
+    from scraper.extract.choose import pick
     from scraper.extract.features import FEATURES
 
-    scores = model.predict(row["vectors"])
     cjk = row["vectors"][0][FEATURES.index("cjk")] == 1.0
-    allowed = [i for i, n in enumerate(row["names"]) if not cjk or n in CJK_CANDIDATES] or list(range(len(scores)))
-    return max(allowed, key=lambda i: scores[i])
+    return pick(row["names"], row["vectors"], list(model.predict(row["vectors"])), cjk)
 
 
 def _report(rows: list[dict], picks: dict[str, int]) -> list[str]:

@@ -69,6 +69,24 @@ def fallback(names: list[str], cjk: bool) -> int:
     return names.index("run") if "run" in names else 0
 
 
+_AGREE_RUN = FEATURES.index("agree_run")
+_CLOSE = 0.8  # shared words between two readings that differ only at the edges
+
+
+def pick(names: list[str], vectors: list[list[float]], scores: list[float], cjk: bool) -> int:
+    """The reading with the best predicted score, within what the page's script allows.
+
+    On a Chinese page, trafilatura's reading replaces our block run only when the two
+    really differ: when they agree, ours keeps what Chinese pages need (the 落款, the
+    metadata lines taken out) and theirs does not know.
+    """
+    allowed = [i for i, n in enumerate(names) if not cjk or n in CJK_CANDIDATES] or list(range(len(names)))
+    best = max(allowed, key=scores.__getitem__)
+    if cjk and names[best] == "trafilatura" and "run" in names and vectors[best][_AGREE_RUN] >= _CLOSE:
+        return names.index("run")
+    return best
+
+
 def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
     """Index of the reading to keep."""
     if len(names) == 1:
@@ -76,6 +94,4 @@ def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
     model = load_model()
     if model is None:
         return fallback(names, cjk)
-    allowed = [i for i, n in enumerate(names) if not cjk or n in CJK_CANDIDATES] or list(range(len(names)))
-    scores = {i: model.predict(vectors[i]) for i in allowed}
-    return max(allowed, key=scores.__getitem__)
+    return pick(names, vectors, [model.predict(v) for v in vectors], cjk)

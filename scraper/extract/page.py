@@ -18,13 +18,15 @@ import lxml.html
 from ..models import CleanConfig, Document
 from . import dom
 from .blocks import BlockMap, block_map
+from .bylines import parse_meta_line
 from .candidates import Candidate, block_run, selected, whole_page
 from .choose import choose
+from .language import document_lang
 from .features import Reading, candidate_features, page_features, vectors
-from .fields import Fields, choose_title, decide, strip_description, strip_title
+from .fields import Fields, choose_title, decide, strip_description
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
-from .noise import drop_noise_lines
+from .noise import drop_noise_lines, strip_title
 from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
@@ -114,27 +116,51 @@ def _metadata(page: _Page, anchor: Candidate | None) -> _Meta:
     return _Meta(head, frozenset(body.meta_indexes), decide(head, body, head.title, page.url, page.cjk))
 
 
+_EDGE_LINES = 5
+
+
+def _trim_metadata_lines(lines: list[str]) -> list[str]:
+    """Lines at either end that are nothing but metadata (发布日期：…, By Jane Doe) go, as they
+    do from our own readings: a table of fields above an article is not its body."""
+    start = 0
+    while start < min(len(lines), _EDGE_LINES) and parse_meta_line(lines[start]).only_metadata:
+        start += 1
+    end = len(lines)
+    while end > max(start, len(lines) - _EDGE_LINES) and _labelled_metadata(lines[end - 1]):
+        end -= 1  # a bare date closing a notice is its 落款, and stays
+    return lines[start:end]
+
+
+def _labelled_metadata(line: str) -> bool:
+    meta = parse_meta_line(line)
+    return meta.only_metadata and (meta.labelled or bool(meta.fields))
+
+
 def _finish(page: _Page, chosen: Candidate, meta: _Meta) -> Extracted:
     """The document a candidate gives: its lines without metadata lines, title and noise, normalised."""
     blocks = page.bmap.blocks
     if chosen.lines is not None:  # another extractor's lines: the byline lines go by their text
         meta_lines = {blocks[i].text for i in meta.meta_indexes}
-        lines = [line for line in chosen.lines if line not in meta_lines]
+        lines = _trim_metadata_lines([line for line in chosen.lines if line not in meta_lines])
     else:
         lines = [
             blocks[i].text for i in chosen.indexes
             if i not in meta.meta_indexes and (page.config.include_tables or blocks[i].tag != "tr")
         ]
-    lines, counts = drop_noise_lines(strip_title(lines, meta.head.title))
+    lines, title_counts = strip_title(lines, meta.head.title)
+    lines, counts = drop_noise_lines(lines, title=meta.head.title)
+    counts.update(title_counts)
     lines = normalize_lines(lines)
     if chosen.lines is not None:
         if is_scrap(lines):
             lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
         lines = strip_description(lines, meta.head.description)
     fields, head = meta.fields, meta.head
+    text = "\n".join(lines)
     document = Document(
-        url=page.url, title=fields.title, text="\n".join(lines), date=fields.date, source=fields.source,
-        author=fields.author, editor=fields.editor, site_name=head.site_name, lang=fields.lang,
+        url=page.url, title=fields.title, text=text, date=fields.date, source=fields.source,
+        author=fields.author, editor=fields.editor, site_name=head.site_name,
+        lang=document_lang(fields.lang, text, default="zh" if page.cjk else None),
         canonical_url=head.canonical_url, description=head.description,
     )
     removed = {**page.pruning.counts, **chosen.removed}
@@ -172,7 +198,7 @@ def readings(html: str, url: str | None = None, config: CleanConfig | None = Non
 def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
     html = strip_pinyin_annotations(html)
     root = dom.parse_html(html)
-    head = read_head(root)
+    head = read_head(root, url, html)
     cjk = bool(config.body_selector) or is_cjk_page(root)
     if cjk:  # before pruning: a share box may hold the date
         source, date = scan_source_and_date(root)
