@@ -20,7 +20,7 @@ from . import dom
 from .blocks import BlockMap, block_map
 from .bylines import parse_meta_line
 from .candidates import Candidate, block_run, selected, whole_page
-from .choose import choose
+from .choose import choose, page_type
 from .language import document_lang
 from .features import Reading, candidate_features, page_features, vectors
 from .fields import Fields, choose_title, decide, strip_description
@@ -189,7 +189,11 @@ def _choose(page: _Page) -> Choice:
     )
     facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
     vecs = vectors(facts, rows)
-    return Choice(finished, vecs, choose([ex.candidate for ex in finished], vecs, page.cjk))
+    names = [ex.candidate for ex in finished]
+    chosen = choose(names, vecs, page.cjk)
+    kind, _ = page_type(names, vecs)
+    finished[chosen] = replace(finished[chosen], document=replace(finished[chosen].document, page_type=kind))
+    return Choice(finished, vecs, chosen)
 
 
 def readings(html: str, url: str | None = None, config: CleanConfig | None = None) -> Choice:

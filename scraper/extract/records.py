@@ -22,6 +22,7 @@ _DIGITS_RE = re.compile(r"\d+")
 _MIN_RECORDS = 3
 _MIN_RECORD_CHARS = 15  # a record carries at least a title's worth of text
 _TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\b(?:ago|yesterday|前)\b|[天小时分钟]前", re.I)
+_LARGEST_SHARE = 0.6  # records are alike: one holding most of the text is a layout column
 _HEAD_BLOCKS = 6  # a post's date sits in its first lines
 _RECORD_TAGS = frozenset("div li article section tr table dl dd dt tbody ul ol p".split())
 
@@ -72,8 +73,9 @@ def find_records(root: lxml.html.HtmlElement, bmap: BlockMap) -> Records | None:
                     groups.setdefault(sig, []).append(span)
         for spans in groups.values():
             if len(spans) >= _MIN_RECORDS:
-                total = sum(chars[s.stop] - chars[s.start] for s in spans)
-                if best is None or total > best[0]:
+                sizes = [chars[s.stop] - chars[s.start] for s in spans]
+                total = sum(sizes)
+                if max(sizes) <= _LARGEST_SHARE * total and (best is None or total > best[0]):
                     best = (total, el, spans)
     if best is None:
         return None
