@@ -23,7 +23,6 @@ from .records import Records
 
 CANDIDATE_NAMES = ("run", "whole", "trafilatura", "article", "thread", "records")
 DECLARED_KINDS = ("article", "product", "forum", "listing", "website")
-_TOKEN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 PAGE_FEATURES = (
     "cjk", "log_page_chars", "page_prose_share", "page_link_ratio", "log_blocks", "masked_share",
@@ -61,12 +60,16 @@ def _log(x: float) -> float:
 
 
 def _bag(lines: list[str]) -> Counter:
-    return Counter(_TOKEN_RE.findall(" ".join(lines)))
+    """A reading as the multiset of its lines, each weighing its length."""
+    return Counter(lines)
 
 
 def _agreement(a: Counter, b: Counter) -> float:
-    common = sum((a & b).values())
-    total = sum(a.values()) + sum(b.values())
+    """Share of the two readings' text they have in common (Dice on lines weighed by length)."""
+    if len(a) > len(b):
+        a, b = b, a
+    common = sum(len(line) * min(n, b[line]) for line, n in a.items() if line in b)
+    total = sum(len(line) * n for line, n in a.items()) + sum(len(line) * n for line, n in b.items())
     return 2 * common / total if total else 0.0
 
 

@@ -14,6 +14,7 @@ so a run can report what was removed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -34,6 +35,18 @@ def reads_as_sentence(line: str) -> bool:
 
 def match_line_rule(line: str, rules: tuple[LineRule, ...] = LINE_RULES) -> str | None:
     """The name of the first rule that says `line` is chrome, or None."""
+    if rules is LINE_RULES:
+        return _catalogue_verdict(line)
+    return _first_rule(line, rules)
+
+
+@functools.lru_cache(maxsize=65536)
+def _catalogue_verdict(line: str) -> str | None:
+    """Memoised for the shipped catalogue: a page's lines recur in each of its candidate readings."""
+    return _first_rule(line, LINE_RULES)
+
+
+def _first_rule(line: str, rules: tuple[LineRule, ...]) -> str | None:
     sentence: bool | None = None
     has = line.lower().__contains__
     for rule in rules:
@@ -93,18 +106,33 @@ def cut_index(
     a rule does not fire when much of the content after the line is English prose.
     """
     total = sum(len(line) for line in lines)
-    han = sum(len(HAN_RE.findall(line)) for line in lines)
+    han = sum(_han_count(line) for line in lines)
     latin_page = han < _LATIN_PAGE_HAN_SHARE * total
     seen = 0
     for i, line in enumerate(lines):
         if seen * 2 >= total:
-            for rule in rules:
-                if len(line) <= rule.max_len and rule.pattern.search(line):
-                    if (latin_page or not HAN_RE.search(line)) and _english_prose_follows(lines[i + 1 :], total):
-                        continue
-                    return (_box_start(lines, i, rule, title) if rule.box_lines else i), rule.name
+            matching = _cut_matches(line) if rules is CUT_RULES else _matching(line, rules)
+            for rule in matching:
+                if (latin_page or not _han_count(line)) and _english_prose_follows(lines[i + 1 :], total):
+                    continue
+                return (_box_start(lines, i, rule, title) if rule.box_lines else i), rule.name
         seen += len(line)
     return len(lines), None
+
+
+def _matching(line: str, rules: tuple[CutRule, ...]) -> tuple[CutRule, ...]:
+    return tuple(rule for rule in rules if len(line) <= rule.max_len and rule.pattern.search(line))
+
+
+@functools.lru_cache(maxsize=65536)
+def _cut_matches(line: str) -> tuple[CutRule, ...]:
+    """The catalogue's cut rules matching a line (memoised: lines recur in every candidate)."""
+    return _matching(line, CUT_RULES)
+
+
+@functools.lru_cache(maxsize=65536)
+def _han_count(line: str) -> int:
+    return len(HAN_RE.findall(line))
 
 
 def drop_noise_lines(lines: list[str], *, title: str | None = None) -> tuple[list[str], Counter]:

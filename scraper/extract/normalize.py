@@ -5,6 +5,7 @@ Pure string functions; the extractor calls them on the final paragraphs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable
@@ -96,6 +97,7 @@ def clean_title(title: str | None) -> str | None:
     return title or None
 
 
+@functools.lru_cache(maxsize=65536)
 def paragraph_key(line: str) -> str:
     """A comparison key for spotting a paragraph a page holds twice."""
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", line)).lower()

@@ -36,6 +36,7 @@ from .trafilatura_body import is_scrap, trafilatura_candidate
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK_SHARE = 0.15
+_SAMPLE_CHARS = 8000
 _THREAD_RULES = frozenset(("comments",))
 
 
@@ -52,7 +53,7 @@ class Extracted:
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
     """Most letters of the visible text are Chinese, Japanese or Korean."""
     body = root.find("body")
-    sample = etree.tostring(body if body is not None else root, method="text", encoding="unicode")[:20000]
+    sample = etree.tostring(body if body is not None else root, method="text", encoding="unicode")[:_SAMPLE_CHARS]
     cjk = len(_CJK_RE.findall(sample))
     latin = len(_LATIN_RE.findall(sample))
     return cjk > 0 and cjk / (cjk + latin) >= _CJK_SHARE
@@ -85,10 +86,21 @@ def _candidates(page: _Page) -> list[Candidate]:
     if page.records is not None:  # the container of the repeated records: a thread, a listing
         allow = page.pruning.kept(allow=_THREAD_RULES)
         found.append(Candidate("records", [i for i in page.bmap.inside(page.records.container) if allow[i]]))
-    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
-    if traf is not None:
-        found.append(traf)
     return found
+
+
+def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
+    """trafilatura's reading, last: it prunes and renames the tree it reads, so it gets
+    the tree once our own readings and the metadata are done, minus the masked regions.
+
+    Not asked when the article lies in a layout table's cell: trafilatura then keeps
+    the whole table, and its reading is refused anyway (trafilatura_body).
+    """
+    if page.config.body_selector or (run is not None and run.in_layout_table()):
+        return []
+    page.pruning.drop_masked()
+    found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
+    return [found] if found is not None else []
 
 
 @dataclass(frozen=True)
@@ -160,7 +172,7 @@ def _finish(page: _Page, chosen: Candidate, meta: _Meta) -> Extracted:
     document = Document(
         url=page.url, title=fields.title, text=text, date=fields.date, source=fields.source,
         author=fields.author, editor=fields.editor, site_name=head.site_name,
-        lang=document_lang(fields.lang, text, default="zh" if page.cjk else None),
+        lang=fields.lang,
         canonical_url=head.canonical_url, description=head.description,
     )
     removed = {**page.pruning.counts, **chosen.removed}
@@ -180,8 +192,16 @@ class Choice:
 
 def _choose(page: _Page) -> Choice:
     candidates = _candidates(page)
-    meta = _metadata(page, next((c for c in candidates if c.name in ("run", "selector")), None))
-    finished = [_finish(page, c, meta) for c in candidates]
+    run = next((c for c in candidates if c.name in ("run", "selector")), None)
+    meta = _metadata(page, run)
+    candidates += _trafilatura(page, run)
+    done: dict[tuple, Extracted] = {}  # readings that select the same blocks are finished once
+    finished = []
+    for c in candidates:
+        key = (tuple(c.indexes), c.lines is not None and tuple(c.lines))
+        if key not in done:
+            done[key] = _finish(page, c, meta)
+        finished.append(replace(done[key], candidate=c.name))
     rows = candidate_features(
         [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
          for c, ex in zip(candidates, finished)],
@@ -192,7 +212,9 @@ def _choose(page: _Page) -> Choice:
     names = [ex.candidate for ex in finished]
     chosen = choose(names, vecs, page.cjk)
     kind, _ = page_type(names, vecs)
-    finished[chosen] = replace(finished[chosen], document=replace(finished[chosen].document, page_type=kind))
+    doc = finished[chosen].document
+    lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang))
     return Choice(finished, vecs, chosen)
 
 
