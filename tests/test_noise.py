@@ -371,6 +371,7 @@ ELEMENT_CHROME: dict[str, list[str]] = {
     "ads": [
         '<div class="ads"><a href="http://ad.example.com/"><img src="/ad.jpg">招商引资专栏</a></div>',
         '<div id="guanggao">广告位招租</div>',
+        '<div class="ad-slot ad-slot--inline"><span>Advertisement</span></div>',
     ],
     "carousel": [
         '<div class="slide"><ul><li><a href="/8">首页轮换图</a></li></ul></div>',
@@ -418,7 +419,8 @@ ELEMENT_BODY: dict[str, list[str]] = {
     "sidebar": [_BIG.format(cls="content-area has-sidebar")],
     "prev_next": [_BIG.format(cls="pagenav-content")],
     "page_tools": [_BIG.format(cls="TRS_Editor font-size-16")],
-    "ads": ['<div class="article">' + ARTICLE + '<div class="downloads"><p>附件：通渭县疫情防控工作方案.doc</p></div></div>'],
+    "ads": ['<div class="article">' + ARTICLE + '<div class="downloads"><p>附件：通渭县疫情防控工作方案.doc</p></div></div>',
+            '<div class="article">' + ARTICLE + '<div class="add-to-list"><p>加入学习清单：通渭县疫情防控工作方案</p></div></div>'],
     "carousel": [_BIG.format(cls="slide-text")],
     "login_search": ['<div class="article">' + ARTICLE + '<div class="research-box"><p>课题组研究成果已汇编成册。</p></div></div>'],
     "cookie_notice": [_BIG.format(cls="cookie-recipe-body")],

@@ -99,7 +99,7 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("sidebar", _attr("sidebar", "side-bar", "side_bar"), ("aside",)),
     ElementRule("prev_next", _attr("prevnext", "prev-next", "prev_next", "pre-next", "pre_next", "shangxia", "sxp", "pagenav")),
     ElementRule("page_tools", _attr("toolbar", "tools", "fontsize", "font-size", "zihao", "printbtn", "print-btn")),
-    ElementRule("ads", _attr("advert", "ads", "guanggao", "adsense")),
+    ElementRule("ads", _attr("advert", "ads", "ad-", "ad_", "guanggao", "adsense")),
     ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
     ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
     ElementRule("cookie_notice", _attr("cookie", "gdpr", "consent")),
