@@ -94,12 +94,15 @@ def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
     the tree once our own readings and the metadata are done, minus the masked regions.
 
     Not asked when the article lies in a layout table's cell: trafilatura then keeps
-    the whole table, and its reading is refused anyway (trafilatura_body).
+    the whole table, and its reading is refused anyway (trafilatura_body). Its fast
+    mode serves, our other readings standing in for its fallbacks, except on pages
+    that declare a product: descriptions and specs there are what its fallbacks find.
     """
     if page.config.body_selector or (run is not None and run.in_layout_table()):
         return []
     page.pruning.drop_masked()
-    found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
+    fast = page.head.declared_kind != "product"
+    found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=fast)
     return [found] if found is not None else []
 
 
