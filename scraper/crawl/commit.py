@@ -63,8 +63,9 @@ class Written:
 
 
 def _kept_body(fetched: Fetched, done: Processed) -> bytes | None:
-    """The raw body is kept for HTML (reextract can retry it), not for a PDF or image."""
-    if done.error and done.error[0] in ("not_html", "empty", "too_large"):
+    """The raw body is kept for HTML (reextract can retry it), not for a PDF or image, nor
+    for a page that ran over the CPU limit (reextract cleans in its own process)."""
+    if done.error and done.error[0] in ("not_html", "empty", "too_large", "too_slow"):
         return None
     return fetched.body
 

@@ -86,6 +86,7 @@ class CrawlConfig:
     limits: FetchLimits = field(default_factory=FetchLimits)
     revisit_lists: float = 6 * 3600.0
     revisit_articles: float = 30 * 86400.0
+    page_cpu_limit: float = 60.0
     path: Path | None = None
 
     @property
@@ -225,6 +226,14 @@ def _selector(value: Any) -> str:
     return selector
 
 
+def _cpu_limit(value: Any) -> float:
+    """CPU seconds one page may take in a cleaning worker: a duration, 0.1 s to 1 h."""
+    seconds = parse_duration(value)
+    if not 0.1 <= seconds <= 3600:  # also rejects nan and inf
+        raise ValueError(f"must be between 0.1 s and 1 h, got {value!r}")
+    return seconds
+
+
 def _limits(table: _Table, user_agent: str) -> FetchLimits:
     base = FetchLimits(user_agent=user_agent)
     limits = FetchLimits(
@@ -287,6 +296,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     }
     concurrency = crawl.get("concurrency", _positive(_int), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
+    page_cpu_limit = crawl.get("page_cpu_limit", _cpu_limit, 60.0)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()
     raw_sites = top.get("sites", _typed(list, what="a list of [[sites]] tables"))
@@ -307,6 +317,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
         limits=limits,
         revisit_lists=defaults["revisit_lists"],
         revisit_articles=defaults["revisit_articles"],
+        page_cpu_limit=page_cpu_limit,
     )
 
 

@@ -27,7 +27,7 @@ from .config import CrawlConfig, SiteConfig
 from .fetcher import Fetcher, error_reason, host_of
 from .frontier import Frontier, FrontierItem
 from .listings import Lister
-from .pool import WorkerPool
+from .pool import TooSlowError, WorkerPool
 from .progress import NullProgress, Progress, Snapshot
 from .retry import RetryPolicy
 from .summary import RunSummary, load_summary
@@ -45,8 +45,9 @@ class CrawlRun:
     """State of one run; `await CrawlRun(...).run()` returns its `RunSummary`."""
 
     def __init__(self, config: CrawlConfig, store: Store, fetcher: Fetcher, pool: WorkerPool,
-                 progress: Progress, stop: asyncio.Event):
+                 progress: Progress, stop: asyncio.Event, process=process_page):
         self.config, self.store, self.fetcher, self.pool = config, store, fetcher, pool
+        self.process = process  # the CPU work of a page, run in the pool (picklable)
         self.progress, self.stop = progress, stop
         self.sites = {s.name: s for s in config.sites}
         self.rules = {s.name: SiteRules(Scope.from_site(s), s.body_selector) for s in config.sites}
@@ -238,8 +239,10 @@ class CrawlRun:
     async def _process(self, body: bytes, url: str, content_type: str | None, site: SiteConfig) -> Processed:
         rules = self.rules[site.name]
         try:
-            return await self.pool.run(process_page, body, url, content_type, rules)
-        except BrokenProcessPool as exc:  # the worker died on this page (or beside it); it is replaced
+            return await self.pool.run(self.process, body, url, content_type, rules)
+        except TooSlowError as exc:  # its worker was killed and replaced; the run goes on
+            return Processed(error=("too_slow", str(exc)))
+        except BrokenProcessPool as exc:  # the worker died on this page; it is replaced
             return Processed(error=("worker_crashed", f"the cleaning worker died: {exc}"))
 
     def _follow_feeds(self, site: SiteConfig, done: Processed) -> None:
@@ -251,15 +254,16 @@ class CrawlRun:
 async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | None = None,
                       workers: int | None = None, max_pages: int | None = None,
                       progress: Progress | None = None, stop: asyncio.Event | None = None,
-                      retry: RetryPolicy | None = None) -> RunSummary:
+                      retry: RetryPolicy | None = None, process=process_page) -> RunSummary:
     """One crawl run inside a running event loop; see `run_crawl`."""
     if max_pages is not None:
         config = replace(config, sites=tuple(replace(s, max_pages=max_pages) for s in config.sites))
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(limits=config.limits, politeness=config.politeness, retry=retry or RetryPolicy())
     try:
-        with WorkerPool(workers) as pool:
-            run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event())
+        with WorkerPool(workers, cpu_limit=config.page_cpu_limit) as pool:
+            run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event(),
+                           process)
             return await run.run()
     finally:
         if own_fetcher:
@@ -273,7 +277,8 @@ def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     processes; default: one per core, 0 = clean in this process), max_pages (per
     site, overrides the config), progress (a `progress.Progress`), stop (an
     asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default
-    fetcher). The caller holds the `RunLock` (`crawl_locked` takes it for you).
+    fetcher), process (the CPU work of one page, default `work.process_page`: a
+    picklable function with its signature, e.g. a wrapper that adds to it). The caller holds the `RunLock` (`crawl_locked` takes it for you).
     With workers > 0, call it under `if __name__ == "__main__":` in a script, as
     multiprocessing requires.
     """

@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import lxml.html
-
 from ..decode import decode
 from ..errors import (
     EmptyInputError,
@@ -26,6 +24,7 @@ from ..errors import (
     NotHTMLError,
     ScraperError,
 )
+from ..extract.dom import parse_html
 from ..models import CleanConfig, Document
 from ..pipeline import clean
 from ..decode import ensure_html
@@ -128,7 +127,7 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
         decoded = decode(body, content_type)
     except ScraperError as exc:
         return Processed(error=(error_label(exc), str(exc)))
-    tree = lxml.html.document_fromstring(decoded.text or "<html></html>")
+    tree = parse_html(decoded.text or "<html></html>")  # bounded: see dom.cap_attributes
     links = frontier_links(tree, url, rules)
     feeds = tuple(feed_links(tree, url))
     kind = classify(url, tree)
@@ -141,3 +140,23 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
     except ScraperError as exc:
         return Processed(**facts, error=(error_label(exc), str(exc)))
     return Processed(**facts, document=doc, minhash=signature(doc.text))
+
+
+@dataclass(frozen=True)
+class CleanFailure:
+    """Why `clean_job` could not clean a page: the error's class name, message and label."""
+
+    error_type: str
+    message: str
+    label: str
+
+
+def clean_job(body: bytes, url: str, content_type: str | None, config: CleanConfig) -> Document | CleanFailure:
+    """`scraper.clean` for a worker process (`scraper clean` runs each input this way, under
+    the pool's CPU limit); failures come back as values, never as exceptions."""
+    try:
+        return clean(body, url, content_type=content_type, config=config)
+    except ScraperError as exc:
+        return CleanFailure(type(exc).__name__, str(exc), error_label(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug on one page is reported, the batch goes on
+        return CleanFailure(type(exc).__name__, f"internal error: {type(exc).__name__}: {exc}", "internal")
