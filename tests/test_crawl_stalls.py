@@ -6,16 +6,23 @@ articles (links chosen by value within the cap)."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from crawlkit import article, attribute_bomb, config, crawl, list_page, rows, spin_on_slow
-from httpserv import RawServer, page
+from httpserv import RawServer, page, send_response
 
+from scraper.crawl.fetcher import Fetcher
 from scraper.crawl.lock import RunLock
 from scraper.crawl.schedule import crawl_locked
+from scraper.sources.http import FetchLimits, make_client, request_once
 from scraper.store import Store
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pytest.fixture
@@ -93,3 +100,64 @@ def _spin_clean(body, url, content_type, config):
     while url.endswith("slow.html"):
         pass
     return clean_job(body, url, content_type, config)
+
+
+# --- waiting in our own connection pool -------------------------------------------------
+
+def _held(release: threading.Event):
+    def handler(req, sock):
+        release.wait(60)
+        send_response(sock, 200, HTML, article("held"))
+    return handler
+
+
+def test_a_request_queued_in_our_pool_longer_than_its_deadline_does_not_time_out():
+    release = threading.Event()
+    short = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=2)
+    patient = FetchLimits(connect_timeout=60, read_timeout=60, total_timeout=60)
+
+    async def main(srv):
+        async with make_client(short, max_connections=1) as client:
+            hold = asyncio.ensure_future(request_once(client, srv.url("/hold"), limits=patient))
+            await _until(lambda: srv.hits("/hold") == 1)  # the pool's only connection is taken
+            queued = asyncio.ensure_future(request_once(client, srv.url("/fast"), limits=short))
+            await asyncio.sleep(short.total_timeout + 1)  # longer than its whole deadline, in our queue
+            waiting = not queued.done() and srv.hits("/fast") == 0
+            release.set()
+            return waiting, await hold, await queued
+
+    with RawServer() as srv:
+        srv.route("/hold", _held(release))
+        srv.route("/fast", page(article("fast")))
+        waiting, held, fast = asyncio.run(main(srv))
+    assert waiting and held.status == fast.status == 200
+    assert "第fast号文章" in fast.body.decode()
+
+
+def test_a_crawl_through_a_pool_of_one_connection_stores_every_article(store):
+    with RawServer() as srv:
+        arts = [f"/art_1_{i}.html" for i in range(12)]
+        srv.route("/", page(list_page(arts)))
+        for i, path in enumerate(arts):
+            srv.route(path, _slow_page(article(i), 0.25))
+        cfg = config(srv.url("/"), crawl={"concurrency": 8, "site_concurrency": 8,
+                                          "limits": {"connect_timeout": 1.5, "read_timeout": 1.5, "total_timeout": 1.5}})
+        fetcher = Fetcher(make_client(cfg.limits, max_connections=1), limits=cfg.limits, politeness=cfg.politeness)
+        summary = crawl(cfg, store, fetcher=fetcher)  # the last article waits ~3 s for the connection
+        asyncio.run(fetcher.client.aclose())
+    assert summary.failed_by_reason == {} and summary.ok
+    assert rows(store, "SELECT count(*) FROM documents") == [(12,)]
+
+
+def _slow_page(body: bytes, seconds: float):
+    def handler(req, sock):
+        time.sleep(seconds)
+        send_response(sock, 200, HTML, body)
+    return handler
+
+
+async def _until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)

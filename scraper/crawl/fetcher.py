@@ -24,10 +24,12 @@ from ..errors import (
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
+    ProtocolError,
     RedirectError,
     ResponseTooLargeError,
     RobotsDisallowedError,
     RobotsUnavailableError,
+    TruncatedBodyError,
 )
 from ..sources.http import (
     DEFAULT_LIMITS,
@@ -142,7 +144,8 @@ class Fetcher:
 
         Raises RobotsDisallowedError, RobotsUnavailableError (requeue for later),
         HTTPStatusError, RedirectError, ResponseTooLargeError, FetchTimeoutError,
-        ConnectError, ContentEncodingError or InvalidURLError.
+        ConnectError (retried first), ProtocolError / TruncatedBodyError (not retried),
+        ContentEncodingError or InvalidURLError.
         """
         check_http_url(url)  # before robots: an ftp: URL is invalid, not "robots unavailable"
         extra = {**conditional_headers(etag, last_modified), **(headers or {})}
@@ -204,6 +207,8 @@ _REASONS: tuple[tuple[type[BaseException], str], ...] = (
     (RedirectError, "redirect"),
     (FetchTimeoutError, "timeout"),
     (ConnectError, "connect"),
+    (TruncatedBodyError, "truncated"),
+    (ProtocolError, "protocol"),
     (RobotsDisallowedError, "robots_disallowed"),
     (RobotsUnavailableError, "robots_unavailable"),
     (ContentEncodingError, "bad_encoding"),
