@@ -73,6 +73,8 @@ class SiteConfig:
     revisit_articles: float = 30 * 86400.0
     sitemaps: bool = True
     feeds: tuple[str, ...] = ()
+    article_urls: tuple[re.Pattern[str], ...] = ()
+    list_urls: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,8 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
         revisit_articles=table.get("revisit_articles", parse_duration, defaults["revisit_articles"]),
         sitemaps=table.get("sitemaps", _bool, True),
         feeds=table.get("feeds", _list_of(_url), ()),
+        article_urls=table.get("article_urls", _list_of(_regex), ()),
+        list_urls=table.get("list_urls", _list_of(_regex), ()),
     )
     table.finish()
     from .urls import host_allowed  # late: urls imports nothing from here, but keep config light

@@ -31,7 +31,7 @@ from .pool import TooSlowError, WorkerPool
 from .progress import NullProgress, Progress, Snapshot
 from .retry import RetryPolicy
 from .summary import RunSummary, load_summary
-from .urls import Scope, host_allowed, normalize_url
+from .urls import host_allowed, normalize_url
 from .work import Processed, SiteRules, process_page
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class CrawlRun:
         self.process = process  # the CPU work of a page, run in the pool (picklable)
         self.progress, self.stop = progress, stop
         self.sites = {s.name: s for s in config.sites}
-        self.rules = {s.name: SiteRules(Scope.from_site(s), s.body_selector) for s in config.sites}
+        self.rules = {s.name: SiteRules.from_site(s) for s in config.sites}
         self.budget = {s.name: s.max_pages for s in config.sites}
         self.in_flight: dict[asyncio.Task, FrontierItem] = {}
         self.site_flight = {name: 0 for name in self.sites}
