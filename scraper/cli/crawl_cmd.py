@@ -32,7 +32,7 @@ def _report(summary, quiet: bool) -> None:
     from ..crawl.progress import one_line, summary_table
 
     if quiet:
-        if summary.failed:
+        if summary.failed or summary.unreachable:
             click.echo(f"crawl run {summary.run_id}: {one_line(summary)}", err=True)
         return
     from rich.console import Console

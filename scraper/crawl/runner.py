@@ -30,13 +30,17 @@ from .listings import Lister
 from .pool import TooSlowError, WorkerPool
 from .progress import NullProgress, Progress, Snapshot
 from .retry import RetryPolicy
-from .summary import RunSummary, load_summary
+from .summary import RunSummary, load_summary, record_unreachable
 from .urls import host_allowed, normalize_url
 from .work import Processed, SiteRules, process_page
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # visits per transaction
+# Failures that say nothing came back from the site (robots.txt unavailable defers the
+# URL with reason robots_unavailable): a site with only these in a run was not reached.
+UNREACHED = frozenset({"robots_unavailable", "connect", "timeout", "too_large", "protocol", "truncated",
+                       "bad_encoding"})
 FLUSH_EVERY = 0.5  # seconds: commit at least this often (links feed the frontier)
 MIN_DEFER = 60.0
 
@@ -58,6 +62,8 @@ class CrawlRun:
         self.pending: list[Visit] = []
         self.configured: set[str] = set()
         self.counts: dict[str, int] = {}
+        self.reached: set[str] = set()  # sites that answered at least once this run
+        self.unreached: dict[str, str] = {}  # site -> the first reason it could not be reached
         self.started = time.monotonic()
         self.last_flush = self.started
         self._due_at, self._due_cached = -1.0, 0
@@ -78,6 +84,7 @@ class CrawlRun:
             raise
         finally:
             await self._wind_down()
+            self._in_batch(lambda: record_unreachable(self.store.conn, self.run_id, self.unreachable()))
             self.store.finish_run(self.run_id, status)
         summary = load_summary(self.store.conn, self.run_id, queued=self.frontier.due_count(),
                                elapsed=time.monotonic() - self.started)
@@ -170,6 +177,18 @@ class CrawlRun:
         for visit, written in zip(visits, self.committer.write(visits)):
             self.progress.visit(visit.item.url, written)
             self._count(written)
+            self._tally(visit)
+
+    def _tally(self, visit: Visit) -> None:
+        site = visit.item.site
+        if visit.reason in UNREACHED:  # a fetch that got nothing usable back
+            self.unreached.setdefault(site, visit.error or visit.reason or "")
+        elif visit.status != "deferred":
+            self.reached.add(site)
+
+    def unreachable(self) -> dict[str, str]:
+        """Sites that yielded nothing this run because every visit failed to reach them."""
+        return {site: why for site, why in self.unreached.items() if site not in self.reached}
 
     def _count(self, written: Written) -> None:
         self.counts[written.outcome] = self.counts.get(written.outcome, 0) + 1

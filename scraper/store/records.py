@@ -117,6 +117,7 @@ class Run:
     failed: int = 0
     duplicates: int = 0
     failed_by_reason: dict[str, int] = field(default_factory=dict)
+    lists: int = 0  # pages stored without a document (list pages of a crawl)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -55,7 +55,7 @@ def row_to_run(row: sqlite3.Row) -> Run:
     return Run(
         id=row["id"], kind=row["kind"], started_at=row["started_at"], finished_at=row["finished_at"],
         status=row["status"], config=config, failed_by_reason=json.loads(row["failed_by_reason"] or "{}"),
-        **{c: row[c] for c in _COUNTERS},
+        lists=row["lists"], **{c: row[c] for c in _COUNTERS},
     )
 
 

@@ -131,3 +131,14 @@ def _v5(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.execute("CREATE TABLE doc_minhash (doc_id INTEGER PRIMARY KEY, signature BLOB NOT NULL)")
     conn.execute("CREATE TRIGGER documents_minhash_cleanup AFTER DELETE ON documents "
                  "BEGIN DELETE FROM doc_minhash WHERE doc_id = old.id; END")
+
+
+@migration(6, "page kind reasons; runs: list pages and unreachable sites")
+def _v6(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # Why the crawler called a page an article or a list (`scraper show` prints it).
+    conn.execute("ALTER TABLE pages ADD COLUMN kind_reason TEXT")
+    # Pages stored without a document (list pages: crawled for links): counted apart,
+    # so that `new` / `changed` / `unchanged` count documents only.
+    conn.execute("ALTER TABLE runs ADD COLUMN lists INTEGER NOT NULL DEFAULT 0")
+    # Sites that yielded nothing in the run because they could not be reached: {name: why}.
+    conn.execute("ALTER TABLE runs ADD COLUMN unreachable TEXT NOT NULL DEFAULT '{}'")

@@ -6,7 +6,9 @@ Rules (DESIGN.md "Store"):
 - a document whose text hash is unchanged only gets its last_seen moved;
 - a new or changed document writes a `changes` row and queues its re-indexing
   (index.PendingIndex, flushed by the store before COMMIT);
-- a body-less save (HTTP 304) keeps the stored body.
+- a body-less save (HTTP 304) keeps the stored body;
+- a run counts documents as new/changed/unchanged; a page saved without one (a
+  list page) counts in `fetched` and `lists` only.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ DOC_FIELDS = ("title", "date", "source", "author", "editor", "site_name", "lang"
 
 _PAGE_UPSERT = """
 INSERT INTO pages (url, site, final_url, status, content_type, etag, last_modified, fetched_at,
-  encoding, encoding_source, kind, error, run_id, body_hash, body_size, body_codec, body)
+  encoding, encoding_source, kind, kind_reason, error, run_id, body_hash, body_size, body_codec, body)
 VALUES (:url, :site, :final_url, :status, :content_type, :etag, :last_modified, :fetched_at,
-  :encoding, :encoding_source, :kind, NULL, :run_id, :body_hash, :body_size, :body_codec, :body)
+  :encoding, :encoding_source, :kind, :kind_reason, NULL, :run_id, :body_hash, :body_size, :body_codec, :body)
 ON CONFLICT (url) DO UPDATE SET
   site = excluded.site, final_url = coalesce(excluded.final_url, final_url),
   status = excluded.status, fetched_at = excluded.fetched_at, error = NULL,
-  kind = coalesce(excluded.kind, kind), run_id = excluded.run_id,
+  kind = coalesce(excluded.kind, kind), kind_reason = coalesce(excluded.kind_reason, kind_reason),
+  run_id = excluded.run_id,
   content_type = coalesce(excluded.content_type, content_type),
   etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
   encoding = coalesce(excluded.encoding, encoding),
@@ -47,13 +50,14 @@ ON CONFLICT (url) DO UPDATE SET
 # A failure keeps whatever good body (and its validators) the row already had.
 _PAGE_FAILED = """
 INSERT INTO pages (url, site, final_url, status, content_type, etag, last_modified, fetched_at,
-  encoding, encoding_source, kind, error, run_id, body_hash, body_size, body_codec, body)
+  encoding, encoding_source, kind, kind_reason, error, run_id, body_hash, body_size, body_codec, body)
 VALUES (:url, :site, :final_url, :status, :content_type, :etag, :last_modified, :fetched_at,
-  :encoding, :encoding_source, :kind, :error, :run_id, :body_hash, :body_size, :body_codec, :body)
+  :encoding, :encoding_source, :kind, :kind_reason, :error, :run_id, :body_hash, :body_size, :body_codec, :body)
 ON CONFLICT (url) DO UPDATE SET
   site = excluded.site, final_url = coalesce(excluded.final_url, final_url),
   status = excluded.status, fetched_at = excluded.fetched_at, error = excluded.error,
-  kind = coalesce(kind, excluded.kind), run_id = excluded.run_id,
+  kind = coalesce(kind, excluded.kind), kind_reason = coalesce(kind_reason, excluded.kind_reason),
+  run_id = excluded.run_id,
   content_type = CASE WHEN body IS NULL THEN excluded.content_type ELSE content_type END,
   encoding = CASE WHEN body IS NULL THEN excluded.encoding ELSE encoding END,
   encoding_source = CASE WHEN body IS NULL THEN excluded.encoding_source ELSE encoding_source END,
@@ -89,7 +93,8 @@ VALUES (:url, :kind, :changed_at, :old_hash, :new_hash, :old_length, :new_length
 
 _RUN_COUNT = """
 UPDATE runs SET fetched = fetched + 1, new = new + :new, changed = changed + :changed,
-  unchanged = unchanged + :unchanged, failed = failed + :failed, duplicates = duplicates + :duplicates
+  unchanged = unchanged + :unchanged, failed = failed + :failed, duplicates = duplicates + :duplicates,
+  lists = lists + :lists
 WHERE id = :run_id
 """
 
@@ -142,9 +147,11 @@ def save_page(conn: sqlite3.Connection, index: PendingIndex, page: PageRecord, d
     conn.execute(_PAGE_UPSERT, params)
     if document is None:
         outcome = _page_only_outcome(row, params["body_hash"])
-        if outcome == "unchanged":
+        has_document = row is not None and row["id"] is not None
+        if outcome == "unchanged" and has_document:
             conn.execute("UPDATE documents SET last_seen = ? WHERE url = ?", (seen, page.url))
-        _count(conn, run_id, outcome, duplicate=False)
+        # a page without a document (a list page) is fetched, but new/changed/unchanged count documents
+        _count(conn, run_id, outcome if has_document else "lists", duplicate=False)
         return SaveResult(page.url, outcome, site)
     old_doc = (row["id"], row["text_hash"]) if row is not None and row["id"] is not None else None
     write = write_document(conn, index, page.url, site, document, old_doc, seen=seen, changed_at=seen,
@@ -159,7 +166,7 @@ def _page_params(page: PageRecord, site: str, seen: str, run_id: int | None) -> 
         "url": page.url, "site": site, "final_url": page.final_url, "status": page.status,
         "content_type": page.content_type, "etag": page.etag, "last_modified": page.last_modified,
         "fetched_at": seen, "encoding": page.encoding, "encoding_source": page.encoding_source,
-        "kind": page.kind, "error": page.error, "run_id": run_id,
+        "kind": page.kind, "kind_reason": page.kind_reason, "error": page.error, "run_id": run_id,
         "body_hash": hashlib.sha256(body).hexdigest() if body is not None else None,
         "body_size": len(body) if body is not None else None,
         "body_codec": DEFAULT_CODEC if body is not None else None,
@@ -213,7 +220,7 @@ def _count(conn: sqlite3.Connection, run_id: int | None, outcome: str, *, duplic
            reason: str | None = None) -> None:
     if run_id is None:
         return
-    counts = {k: int(outcome == k) for k in ("new", "changed", "unchanged", "failed")}
+    counts = {k: int(outcome == k) for k in ("new", "changed", "unchanged", "failed", "lists")}
     conn.execute(_RUN_COUNT, {**counts, "duplicates": int(duplicate), "run_id": run_id})
     if reason:
         conn.execute(_RUN_REASON, {"path": f'$."{reason}"', "run_id": run_id})
