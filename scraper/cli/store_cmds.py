@@ -80,6 +80,12 @@ def search(query, site, since, until, lang, limit, offset, as_json, db) -> None:
     click.echo(f"{shown} results for {text!r}", err=True)
 
 
+def _kind_line(page) -> str | None:
+    if not page.kind:
+        return None
+    return f"kind: {page.kind}" + (f" ({page.kind_reason})" if page.kind_reason else "")
+
+
 def _print_entry(entry: Entry) -> None:
     doc, page = entry.document, entry.page
     if doc is not None:
@@ -90,11 +96,20 @@ def _print_entry(entry: Entry) -> None:
                              ("changed", entry.last_changed)):
             if value:
                 click.echo(f"{label}: {value}")
+        if _kind_line(page):
+            click.echo(_kind_line(page))
         click.echo("")
         click.echo(doc.text)
         return
     click.echo(f"url: {page.url}\nsite: {entry.site}\nstatus: {page.status}\nfetched: {page.fetched_at}")
-    click.echo(f"error: {page.error}" if page.error else "(no document: the page held no main content)")
+    if _kind_line(page):
+        click.echo(_kind_line(page))
+    if page.error:
+        click.echo(f"error: {page.error}")
+    elif page.kind == "list":
+        click.echo("(no document: a list page, crawled for its links)")
+    else:
+        click.echo("(no document: the page held no main content)")
 
 
 @main.command()
