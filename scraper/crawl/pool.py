@@ -27,6 +27,7 @@ import asyncio
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections import deque
 from concurrent.futures.process import BrokenProcessPool
@@ -76,7 +77,10 @@ def _serve(conn: Connection, inherited: tuple[int, ...] = ()) -> None:
     """A worker: answer jobs until the pipe closes.
 
     A forked worker first closes the parent's ends of the pipes it inherited, or
-    the parent closing its end would not end this loop."""
+    the parent closing its end would not end this loop. Ctrl-C reaches the whole
+    process group: the parent handles it (and stops its workers), so workers ignore
+    it instead of printing a traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in inherited:
         try:
             os.close(fd)
