@@ -76,3 +76,12 @@ def spin_on_slow(body: bytes, url: str, content_type, rules):
     while "/slow" in url:
         pass
     return process_page(body, url, content_type, rules)
+
+
+def link_flood(n: int = 100_000, articles: int = 30) -> bytes:
+    """A column page whose tag cloud of `n` in-scope links comes before its article list."""
+    cloud = "".join(f"<a href='/tag/{i}.html'>{i}</a> " for i in range(n))
+    items = "".join(f"<li><a href='/art/2024/1/5/art_7_{i}.html'>县政府召开第{i}次常务会议研究部署重点工作</a>"
+                    f" <a href='/art/2024/1/5/art_7_{i}.html'>详细</a></li>" for i in range(articles))
+    return (f"<html><head><meta charset=utf-8><title>工作动态</title></head><body><div class=tags>{cloud}</div>"
+            f"<ul class=list>{items}</ul></body></html>").encode()

@@ -13,12 +13,14 @@ import threading
 import time
 
 import pytest
-from crawlkit import article, attribute_bomb, config, crawl, list_page, rows, spin_on_slow
+from crawlkit import article, attribute_bomb, config, crawl, link_flood, list_page, rows, spin_on_slow
 from httpserv import RawServer, page, send_response
 
 from scraper.crawl.fetcher import Fetcher
 from scraper.crawl.lock import RunLock
 from scraper.crawl.schedule import crawl_locked
+from scraper.crawl.urls import Scope
+from scraper.crawl.work import SiteRules, process_page
 from scraper.sources.http import FetchLimits, make_client, request_once
 from scraper.store import Store
 
@@ -161,3 +163,37 @@ async def _until(condition, timeout: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
+
+
+# --- a page of 100,000 links ----------------------------------------------------------------
+
+def _rules(**kw) -> SiteRules:
+    return SiteRules(Scope(("x.gov.cn",)), **kw)
+
+
+def test_the_articles_behind_100000_links_are_chosen_within_the_cap():
+    done = process_page(link_flood(), "http://x.gov.cn/col/col7/index.html", "text/html; charset=utf-8", _rules())
+    urls = [u for u, _ in done.links]
+    articles = [u for u in urls if "/art_7_" in u]
+    assert done.kind == "list" and len(urls) == 2000 and len(set(urls)) == 2000
+    assert len(articles) == 30 and urls[:30] == articles  # first in value, each once
+    assert {k for u, k in done.links if u in articles} == {"article"}
+
+
+def test_links_beyond_the_cap_are_spread_over_the_page():
+    items = "".join(f"<li><a href='/news/{i}.html'>第{i}条新闻标题写得足够长</a></li>" for i in range(1000))
+    html = f"<html><body><ul>{items}</ul></body></html>".encode()
+    done = process_page(html, "http://x.gov.cn/news/", "text/html", _rules(max_links=100))
+    picked = sorted(int(u.rsplit("/", 1)[1].split(".")[0]) for u, _ in done.links)
+    assert len(picked) == 100 and picked[0] < 20 and picked[-1] > 980  # from the top to the bottom
+    assert max(b - a for a, b in zip(picked, picked[1:])) <= 20  # and evenly
+
+
+def test_a_crawl_of_the_link_flood_queues_its_articles(store):
+    with RawServer() as srv:
+        srv.route("/", page(link_flood()))
+        summary = crawl(config(srv.url("/")), store, max_pages=1)
+    assert summary.fetched == 1 and summary.lists == 1
+    queued = rows(store, "SELECT count(*) FROM frontier WHERE url LIKE '%/art_7_%' AND state = 'queued'")
+    assert queued == [(30,)]
+    assert rows(store, "SELECT count(*) FROM frontier")[0][0] <= 2001

@@ -25,7 +25,7 @@ from typing import Any, Iterator
 
 from .classify import classify
 from .discover import base_url_of, resolve
-from .urls import looks_like_page, normalize_url, trap_reason
+from .urls import host_allowed, looks_like_page, normalize_url, trap_reason
 
 TITLE_CHARS = 8  # mean anchor length of a container of titles (CJK titles are 10-30 characters)
 SMALL_GROUP = 50
@@ -35,6 +35,8 @@ _BOILERPLATE = re.compile(r"nav|menu|foot|header|top|bottom|copyright|banner|fri
                           re.I)
 _BOILERPLATE_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _SPACE = re.compile(r"\s+")
+_NOWHERE = re.compile(r"\s*(?:#|javascript:|mailto:|tel:)", re.I)
+_ABSOLUTE = re.compile(r"\s*(?:https?:)?//([^/?#\s]*)", re.I)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -78,7 +80,15 @@ def _group_of(el: Any) -> Any:
     return parent
 
 
-def _candidates(tree: Any) -> list[_Candidate]:
+def _elsewhere(href: str, hosts: tuple[str, ...]) -> bool:
+    """A link that goes nowhere, or to a host out of scope: dropped before it costs anything."""
+    if _NOWHERE.match(href):
+        return True
+    absolute = _ABSOLUTE.match(href)
+    return absolute is not None and not host_allowed(absolute[1], hosts)
+
+
+def _candidates(tree: Any, hosts: tuple[str, ...]) -> list[_Candidate]:
     seen: dict[str, _Candidate] = {}
     for pos, el in enumerate(tree.iter("a", "area", "frame", "iframe")):
         if el.tag in ("a", "area"):
@@ -87,7 +97,7 @@ def _candidates(tree: Any) -> list[_Candidate]:
                 continue
         else:
             href = el.get("src")
-        if href and href not in seen:
+        if href and href not in seen and not _elsewhere(href, hosts):
             seen[href] = _Candidate(href, pos, _anchor_chars(el), _group_of(el))
     return list(seen.values())
 
@@ -131,7 +141,7 @@ def choose_links(tree: Any, page_url: str, rules: Any) -> tuple[tuple[str, str],
     base = base_url_of(tree, page_url)
     chosen: dict[str, str] = {}
     checks = cap * CHECKS_PER_SLOT
-    for tier in _tiers(_candidates(tree)):
+    for tier in _tiers(_candidates(tree, rules.scope.hosts)):
         for c in _spread(tier, cap - len(chosen)):
             if len(chosen) >= cap or checks <= 0:
                 return tuple(chosen.items())
