@@ -94,6 +94,8 @@ def test_scraper_clean_stops_a_page_over_its_time_limit(tmp_path, monkeypatch):
     with Store.open(tmp_path / "s.db") as store:
         run = store.run(1)
         assert (run.status, run.failed, run.failed_by_reason) == ("failed", 1, {"TooSlowError": 1})
+        entry = store.get(slow.resolve().as_uri())
+        assert entry.page.error.startswith("TooSlowError: too slow") and entry.page.body is None
 
 
 def _spin_clean(body, url, content_type, config):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -73,10 +74,16 @@ class _Saver:
         self.store.save(PageRecord.from_fetched(fetched, decoded, kind="article"), doc, run_id=self.run_id)
 
     def failed(self, fetched: Fetched | None, error_type: str, message: str) -> None:
-        """Keep the page and why it failed; an earlier good document for the URL stays."""
+        """Keep the page and why it failed; an earlier good document for the URL stays.
+
+        The body of a page over the CPU limit is not kept: reextract, which cleans in
+        its own process, would meet it again."""
         self.failures[error_type] += 1
         if fetched is not None:
-            self.store.save(PageRecord.from_fetched(fetched, error=f"{error_type}: {message}"), None, run_id=self.run_id)
+            record = PageRecord.from_fetched(fetched, error=f"{error_type}: {message}")
+            if error_type == "TooSlowError":
+                record = replace(record, body=None)
+            self.store.save(record, None, run_id=self.run_id)
 
     def close(self, status: str) -> None:
         try:

@@ -39,6 +39,7 @@ MB = 1024 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
+POOL_WAIT_FACTOR = 10
 
 
 def default_user_agent() -> str:
@@ -81,7 +82,9 @@ class FetchLimits:
             connect=self.connect_timeout,
             read=self.read_timeout,
             write=self.read_timeout,
-            pool=None,  # waiting for our own pool is bounded by our own concurrency, not a timeout
+            # Our own concurrency bounds the wait for a pooled connection; this bound only
+            # turns a leak of connections (a bug) into an error instead of a hang.
+            pool=POOL_WAIT_FACTOR * self.total_timeout,
         )
 
 
@@ -278,6 +281,9 @@ async def request_once(
         ) from None
     except httpx.ConnectTimeout:
         raise ConnectError(f"cannot connect: no answer within {limits.connect_timeout:g} s", url) from None
+    except httpx.PoolTimeout:
+        raise FetchTimeoutError(f"no free connection in our own pool for {POOL_WAIT_FACTOR * limits.total_timeout:g} s "
+                                "(connections leaked: a bug, please report it)", url) from None
     except httpx.TimeoutException:
         raise FetchTimeoutError(f"timed out: server sent nothing for {limits.read_timeout:g} s", url) from None
     except httpx.ConnectError as exc:

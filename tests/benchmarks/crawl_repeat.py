@@ -1,12 +1,14 @@
 """Is every article stored every time? The same 3,000-article loopback crawl, five times.
 
     .venv/bin/python tests/benchmarks/crawl_repeat.py [--articles 3000] [--rounds 5] [--concurrency 16]
+                                                     [--total-timeout 15]
 
 The site is bench_crawl.py's generated one (articles in the templates of the fixture
 pages and fixtures/site/, their real encodings, 20 columns x 5 list pages), served by
 its keep-alive asyncio server in its own process. Each round runs the real
-`scraper crawl` (default workers, politeness off) into a fresh store and counts the
-article URLs that have no document. Prints one line per round; exit 1 if any round
+`scraper crawl` (default workers, politeness off, `total_timeout` 15 s as in the
+crawls of issue 8 that lost articles to time spent queued in our own connection pool)
+into a fresh store and counts the article URLs that have no document. Prints one line per round; exit 1 if any round
 missed an article.
 """
 
@@ -27,10 +29,12 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 from bench_crawl import build_site, serve  # noqa: E402
 
 
-def one_round(base: str, articles: list[str], concurrency: int, tmp: Path, n: int) -> tuple[int, str]:
+def one_round(base: str, articles: list[str], args: argparse.Namespace, tmp: Path, n: int) -> tuple[int, str]:
     db, sites = tmp / f"r{n}.db", tmp / f"r{n}.toml"
+    concurrency = args.concurrency
     sites.write_text(f'[crawl]\nconcurrency = {concurrency}\nsite_concurrency = {concurrency}\ndelay = 0\n'
-                     f'obey_robots = false\nmax_pages = 100000\nmax_depth = 10\n\n'
+                     f'obey_robots = false\nmax_pages = 100000\nmax_depth = 10\n'
+                     f'[crawl.limits]\ntotal_timeout = {args.total_timeout}\n\n'
                      f'[[sites]]\nname = "repeat"\nseeds = ["{base}/"]\nsitemaps = false\n', encoding="utf-8")
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "scraper", "crawl", str(sites), "--db", str(db), "--quiet"],
@@ -56,6 +60,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--total-timeout", type=float, default=15.0)
     args = parser.parse_args()
     site = build_site(args.articles)
     ports = multiprocessing.Queue()
@@ -67,7 +72,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for n in range(1, args.rounds + 1):
-                missed, line = one_round(base, articles, args.concurrency, Path(tmp), n)
+                missed, line = one_round(base, articles, args, Path(tmp), n)
                 misses += missed
                 print(line, flush=True)
     finally:
