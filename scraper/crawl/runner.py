@@ -37,12 +37,12 @@ from .work import Processed, SiteRules, process_page
 log = logging.getLogger(__name__)
 
 BATCH = 64  # visits per transaction
+FLUSH_EVERY = 0.5  # seconds: commit at least this often (links feed the frontier)
+MIN_DEFER = 60.0
 # Failures that say nothing came back from the site (robots.txt unavailable defers the
 # URL with reason robots_unavailable): a site with only these in a run was not reached.
 UNREACHED = frozenset({"robots_unavailable", "connect", "timeout", "too_large", "protocol", "truncated",
                        "bad_encoding"})
-FLUSH_EVERY = 0.5  # seconds: commit at least this often (links feed the frontier)
-MIN_DEFER = 60.0
 
 
 class CrawlRun:
@@ -297,7 +297,8 @@ def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     site, overrides the config), progress (a `progress.Progress`), stop (an
     asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default
     fetcher), process (the CPU work of one page, default `work.process_page`: a
-    picklable function with its signature, e.g. a wrapper that adds to it). The caller holds the `RunLock` (`crawl_locked` takes it for you).
+    picklable function with its signature, e.g. a wrapper that adds to it). The
+    caller holds the `RunLock` (`crawl_locked` takes it for you).
     With workers > 0, call it under `if __name__ == "__main__":` in a script, as
     multiprocessing requires.
     """
