@@ -10,7 +10,7 @@ from scraper.errors import SchemaVersionError, StoreError
 from scraper.store import Store, latest_version
 from scraper.store.connection import connect
 from scraper.store.migrations import known_migrations, migrate
-from store_corpus import documents, page_for
+from store_corpus import documents
 
 
 def test_fresh_store_has_every_migration_recorded(tmp_path):
