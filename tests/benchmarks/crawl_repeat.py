@@ -1,15 +1,15 @@
 """Is every article stored every time? The same 3,000-article loopback crawl, five times.
 
     .venv/bin/python tests/benchmarks/crawl_repeat.py [--articles 3000] [--rounds 5] [--concurrency 16]
-                                                     [--total-timeout 15]
+                                                     [--total-timeout 15] [--server asyncio|threading]
 
 The site is bench_crawl.py's generated one (articles in the templates of the fixture
-pages and fixtures/site/, their real encodings, 20 columns x 5 list pages), served by
-its keep-alive asyncio server in its own process. Each round runs the real
-`scraper crawl` (default workers, politeness off, `total_timeout` 15 s as in the
-crawls of issue 8 that lost articles to time spent queued in our own connection pool)
-into a fresh store and counts the article URLs that have no document. Prints one line per round; exit 1 if any round
-missed an article.
+pages and fixtures/site/, their real encodings, 20 columns x 5 list pages), served in
+its own process by bench_crawl's keep-alive asyncio server or, with `--server
+threading`, by http.server's ThreadingHTTPServer. Each round runs the real `scraper
+crawl` (default workers, politeness off, `total_timeout` 15 s as in the crawls of
+issue 8 that lost articles) into a fresh store and counts the article URLs that have
+no document. Prints one line per round; exit 1 if any round missed an article.
 """
 
 from __future__ import annotations
@@ -27,6 +27,28 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
 from bench_crawl import build_site, serve  # noqa: E402
+
+
+def serve_threading(site: dict, port_queue) -> None:
+    """The standard library's ThreadingHTTPServer (HTTP/1.0, a connection per request,
+    listen backlog 5), the kind of server a quick test site runs on."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body, ctype = site.get(self.path, (b"not found", "text/plain"))
+            self.send_response(200 if self.path in site else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
 
 
 def one_round(base: str, articles: list[str], args: argparse.Namespace, tmp: Path, n: int) -> tuple[int, str]:
@@ -61,10 +83,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--total-timeout", type=float, default=15.0)
+    parser.add_argument("--server", choices=["asyncio", "threading"], default="asyncio",
+                        help="asyncio: bench_crawl's keep-alive server; threading: http.server's")
     args = parser.parse_args()
     site = build_site(args.articles)
     ports = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(site, ports), daemon=True)
+    target = serve if args.server == "asyncio" else serve_threading
+    server = multiprocessing.Process(target=target, args=(site, ports), daemon=True)
     server.start()
     base = f"http://127.0.0.1:{ports.get(timeout=60)}"
     articles = [base + p for p in site if p.startswith("/art/")]
