@@ -38,7 +38,7 @@ def test_robots_disallow_is_never_fetched_and_counted_as_skipped(store):
         assert srv.hits("/private/a.html") == 0
     assert summary.skipped_by_reason == {"robots_disallowed": 1} and summary.failed == 0
     assert frontier_state(store, srv.url("/private/a.html"))[2] == "robots_disallowed"
-    assert summary.new == 2 and summary.ok
+    assert (summary.new, summary.lists) == (1, 1) and summary.ok
 
 
 def test_crawl_delay_from_robots_spaces_requests(store):
@@ -50,7 +50,7 @@ def test_crawl_delay_from_robots_spaces_requests(store):
             srv.route(f"/art_1_{i}.html", stamped(page(article(i)), log))
         summary = crawl(config(srv.url("/")), store)
     starts = sorted(t for _, t in log)
-    assert len(starts) == 3 and summary.new == 4
+    assert len(starts) == 3 and summary.new == 3
     assert all(b - a >= 0.28 for a, b in zip(starts, starts[1:])), starts
 
 
@@ -74,7 +74,7 @@ def test_retry_then_success_stores_the_page(store, status, headers):
         srv.route("/art_1_7.html", handler)
         started = time.monotonic()
         summary = crawl(config(srv.url("/")), store)
-    assert calls["n"] == 2 and summary.failed == 0 and summary.new == 2
+    assert calls["n"] == 2 and summary.failed == 0 and summary.new == 1
     if headers.get("Retry-After") == "1":
         assert time.monotonic() - started >= 0.95  # Retry-After honoured
     assert store.get(srv.url("/art_1_7.html")).document is not None
@@ -134,7 +134,7 @@ def test_bomb_big_body_and_stall_are_recorded_and_the_run_goes_on(store):
                                                       "read_timeout": 1, "total_timeout": 2}})
         summary = crawl(cfg, store)
     assert summary.failed_by_reason == {"too_large": 2, "timeout": 1}
-    assert summary.new == 2  # the list page and the good article
+    assert (summary.new, summary.lists) == (1, 1)  # the good article; the list page
     assert "after decompression" in store.get(srv.url("/bomb.html")).page.error
     assert store.get(srv.url("/art_1_1.html")).document is not None
 

@@ -10,7 +10,7 @@ from scraper.errors import SchemaVersionError, StoreError
 from scraper.store import Store, latest_version
 from scraper.store.connection import connect
 from scraper.store.migrations import known_migrations, migrate
-from store_corpus import documents, page_for
+from store_corpus import documents
 
 
 def test_fresh_store_has_every_migration_recorded(tmp_path):
@@ -27,7 +27,12 @@ def test_a_v1_store_is_upgraded_and_its_documents_become_searchable(tmp_path):
     with Store.open(path, migrate_to=1) as old:
         assert old.schema_version == 1
         doc = documents()[0]
-        old.save(page_for(doc), doc)  # no search index exists yet in v1
+        # written as v1 code would (today's writer needs today's columns); no search index in v1
+        old.conn.execute("INSERT INTO pages (url, site, status, fetched_at) VALUES (?, 'www.gov.cn', 200, ?)",
+                         (doc.url, "2024-05-19T08:00:00Z"))
+        old.conn.execute("INSERT INTO documents (url, site, title, text, text_hash, first_seen, last_seen, "
+                         "last_changed) VALUES (?, 'www.gov.cn', ?, ?, ?, 'x', 'x', 'x')",
+                         (doc.url, doc.title, doc.text, doc.text_hash))
         assert "documents_fts" not in {r[0] for r in old.conn.execute("SELECT name FROM sqlite_master")}
     with Store.open(path) as s:
         assert s.schema_version == latest_version()
