@@ -4,6 +4,7 @@ cover the HTTP pieces; here we check what the run does with them)."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 import zlib
@@ -11,8 +12,9 @@ import zlib
 import brotli
 import pytest
 from crawlkit import article, config, crawl, frontier_state, list_page, page_urls, rows
-from httpserv import RawServer, localhost, page, robots, send_chunks, send_response, stamped
+from httpserv import RawServer, localhost, page, robots, send_chunks, send_response
 
+from scraper.crawl.fetcher import Fetcher
 from scraper.store import Store
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -42,16 +44,24 @@ def test_robots_disallow_is_never_fetched_and_counted_as_skipped(store):
 
 
 def test_crawl_delay_from_robots_spaces_requests(store):
-    log: list = []
+    """Every request of the run leaves the politeness gate Crawl-delay after the one
+    before. The gate's own release times are compared (arrival times at the server
+    are not: a late first arrival would shrink the gap to an on-time second one)."""
+    released: list[float] = []
     with RawServer() as srv:
         srv.route("/robots.txt", robots("User-agent: *\nCrawl-delay: 0.3\n"))
         _site(srv, [f"/art_1_{i}.html" for i in range(3)])
         for i in range(3):
-            srv.route(f"/art_1_{i}.html", stamped(page(article(i)), log))
-        summary = crawl(config(srv.url("/")), store)
-    starts = sorted(t for _, t in log)
-    assert len(starts) == 3 and summary.new == 3
-    assert all(b - a >= 0.28 for a, b in zip(starts, starts[1:])), starts
+            srv.route(f"/art_1_{i}.html", page(article(i)))
+        cfg = config(srv.url("/"), sitemaps=False)
+        fetcher = Fetcher(limits=cfg.limits, politeness=cfg.politeness)
+        fetcher.gates.on_release = lambda host, at: released.append(at)
+        summary = crawl(cfg, store, fetcher=fetcher)
+        asyncio.run(fetcher.client.aclose())
+    assert summary.new == 3 and [r.path for r in srv.requests][0] == "/robots.txt"
+    assert len(released) == len(srv.requests) == 5  # robots.txt, the list page, three articles
+    gaps = [b - a for a, b in zip(released, released[1:])]
+    assert all(gap >= 0.3 - 1e-6 for gap in gaps), gaps
 
 
 def _flaky(status: int, fails: int, headers: dict | None = None, body: bytes = b""):

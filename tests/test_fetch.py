@@ -220,10 +220,10 @@ def test_slow_drip_body_hits_the_total_deadline():
 
     with RawServer() as srv:
         srv.route("/drip", handler)
-        started = time.monotonic()
+        # the total deadline's own message: not the read timeout (a byte comes every
+        # 0.25 s), and not a body that completed (that would raise nothing)
         with pytest.raises(FetchTimeoutError, match="no complete response within 1 s"):
             fetch_url(srv.url("/drip"), limits=limits)
-        assert time.monotonic() - started < 4.5  # well before the drip (15 s) or read timeout
 
 
 def test_slow_drip_headers_hit_the_total_deadline():
