@@ -7,6 +7,7 @@ articles (links chosen by value within the cap)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import threading
@@ -97,6 +98,71 @@ def test_scraper_clean_stops_a_page_over_its_time_limit(tmp_path, monkeypatch):
         assert (run.status, run.failed, run.failed_by_reason) == ("failed", 1, {"TooSlowError": 1})
         entry = store.get(slow.resolve().as_uri())
         assert entry.page.error.startswith("TooSlowError: too slow") and entry.page.body is None
+
+
+def test_clean_many_with_workers_stops_only_the_slow_page_and_keeps_the_order(tmp_path, monkeypatch):
+    """-j 2: the slow page's worker is replaced, the others are cleaned, output keeps the
+    input order, and --save keeps the slow page's row (without its body) and every count."""
+    from click.testing import CliRunner
+
+    from scraper import many
+    from scraper.cli import main
+
+    monkeypatch.setattr(many, "clean_one", _spin_clean)
+    paths = [tmp_path / f"{name}.html" for name in ("a", "slow", "b", "c")]
+    for path in paths:
+        path.write_bytes(article(path.stem))
+    results = list(many.clean_many([str(p) for p in paths], workers=2, time_limit=0.5, keep_fetched=True))
+    assert [r.input for r in results] == [str(p) for p in paths]
+    assert [r.ok for r in results] == [True, False, True, True]
+    slow = results[1]
+    assert slow.error_type == "TooSlowError" and slow.error.startswith("too slow: over the 0.5 s CPU limit")
+    assert slow.fetched is not None and slow.fetched.body == paths[1].read_bytes()  # read here, kept for --save
+
+    result = CliRunner().invoke(main, ["clean", "-j", "2", "--time-limit", "0.5", "--format", "json", "--save",
+                                       "--db", str(tmp_path / "s.db"), *map(str, paths)])
+    assert result.exit_code == 1 and "slow.html: too slow" in result.stderr
+    assert [json.loads(line)["url"].rsplit("/", 1)[-1] for line in result.stdout.splitlines()] == \
+        ["a.html", "b.html", "c.html"]
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.run(1)
+        assert (run.status, run.new, run.failed, run.failed_by_reason) == ("failed", 3, 1, {"TooSlowError": 1})
+        assert store.get(paths[1].resolve().as_uri()).page.body is None
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("0.01", "must be between 0.1 s and 1 h, got 0.01"),
+    ("7200", "must be between 0.1 s and 1 h, got 7200.0"),
+    ("nan", "must be between 0.1 s and 1 h, got nan"),
+    ("inf", "must be between 0.1 s and 1 h, got inf"),
+    ("-1", "must be between 0.1 s and 1 h, got -1.0"),
+    ("soon", "'soon' is not a valid float"),
+])
+def test_a_time_limit_out_of_bounds_is_a_usage_error(tmp_path, value, problem):
+    from click.testing import CliRunner
+
+    from scraper.cli import main
+
+    path = tmp_path / "a.html"
+    path.write_bytes(article("a"))
+    result = CliRunner().invoke(main, ["clean", "--time-limit", value, str(path)])
+    assert result.exit_code == 2 and problem in result.stderr and "Traceback" not in result.output
+
+
+def test_time_limit_0_cleans_in_the_command_s_own_process(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from scraper import many
+    from scraper.cli import main
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("no worker pool without a time limit and -j 1")
+
+    monkeypatch.setattr(many, "_on_pool", no_pool)
+    path = tmp_path / "a.html"
+    path.write_bytes(article("a"))
+    result = CliRunner().invoke(main, ["clean", "--time-limit", "0", str(path)])
+    assert result.exit_code == 0 and "第a号文章" in result.stdout
 
 
 def _spin_clean(arg, url, config, keep_fetched, fetched):

@@ -103,3 +103,23 @@ def test_clean_save_processes_every_input_and_records_every_failure(tmp_path):
         assert (run.kind, run.status, run.new, run.failed) == ("clean", "failed", 4, 2)
         assert run.failed_by_reason == {"HTTPStatusError": 1, "InputError": 1}
         assert store.stats().documents == 4
+
+
+def test_a_run_opened_under_another_name_of_the_store_is_seen_alive(tmp_path):
+    """The mark sits beside the real file (like the crawl lock): a run started through
+    a symlink, from another directory, is not declared dead by one using the real path."""
+    db, link = tmp_path / "s.db", tmp_path / "elsewhere" / "link.db"
+    Store.open(db).close()
+    link.parent.mkdir()
+    link.symlink_to(db)
+    alive, alive_id = _holder(link, "reextract")
+    try:
+        with Store.open(db) as store:
+            assert store.recover_runs() == []
+            assert store.run(alive_id).status == "running"
+        assert list(tmp_path.glob("s.db.run-*.lock")) and not list(link.parent.glob("*.lock"))
+    finally:
+        alive.kill()
+        alive.wait(10)
+    with Store.open(tmp_path / "elsewhere" / ".." / "s.db") as store:
+        assert store.recover_runs() == [alive_id]
