@@ -74,6 +74,8 @@ class Document:
     description: str | None = None
     encoding: str | None = None
     encoding_source: str | None = None
+    # article, forum, listing, collection, product, documentation or service
+    page_type: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -108,13 +108,11 @@ def _fit(rows: list[dict], args):
 
 def _pick(model, row: dict) -> int:
     """What scraper.extract.choose would pick with this model."""
-    from scraper.extract.choose import CJK_CANDIDATES
+    from scraper.extract.choose import pick
     from scraper.extract.features import FEATURES
 
-    scores = model.predict(row["vectors"])
     cjk = row["vectors"][0][FEATURES.index("cjk")] == 1.0
-    allowed = [i for i, n in enumerate(row["names"]) if not cjk or n in CJK_CANDIDATES] or list(range(len(scores)))
-    return max(allowed, key=lambda i: scores[i])
+    return pick(row["names"], row["vectors"], list(model.predict(row["vectors"])), cjk, row.get("kind", ("", 0.0)))
 
 
 def _report(rows: list[dict], picks: dict[str, int]) -> list[str]:
@@ -152,6 +150,9 @@ def train(args) -> None:
     rows = [r for r in rows if r["names"]]
     unique = list({r["id"]: r for r in rows}.values())  # en-dev lies inside wcxb-dev: learn each page once
     ids = sorted({r["id"] for r in unique})
+    type_lines, type_model, kinds = _train_types(unique, args)
+    for r in rows:
+        r["kind"] = kinds.get(r["id"], ("", 0.0))
     picks: dict[str, int] = {}
     folds = GroupKFold(n_splits=args.folds)
     for train_idx, _test_idx in folds.split(ids, groups=ids):
@@ -162,25 +163,98 @@ def train(args) -> None:
                 picks[r["id"]] = _pick(model, r)
     lines = _report(rows, picks)
     print("\n".join(lines))
+    print("\n".join(type_lines))
     if args.dry_run:
         return
     model = _fit(unique, args)
-    MODEL.write_text(json.dumps(_export(model, lines), separators=(",", ":")) + "\n", encoding="utf-8")
+    data = _export(model, lines)
+    data["page_type"] = _export_types(type_model, type_lines, _type_rows(unique)[0][:200])
+    MODEL.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {MODEL} ({MODEL.stat().st_size:,} bytes)")
+
+
+def _type_rows(rows: list[dict]) -> tuple[list[list[float]], list[str], list[str]]:
+    """Pages with a page_type in their truth (wcxb-dev, zh2-dev): features, labels, sets."""
+    from scraper.extract.features import type_vector
+
+    typed = [r for r in rows if r.get("type")]
+    return [type_vector(r["names"], r["vectors"]) for r in typed], [r["type"] for r in typed], [r["set"] for r in typed]
+
+
+def _fit_types(x, y, args):
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(n_estimators=args.type_trees, max_depth=3, learning_rate=0.1,
+                                      subsample=0.8, random_state=0).fit(x, y)
+
+
+def _train_types(unique: list[dict], args):
+    """Page-type model: grouped CV accuracy and confusion, then a fit on every typed page."""
+    from collections import Counter
+
+    from sklearn.model_selection import GroupKFold
+
+    from scraper.extract.features import type_vector
+
+    x, y, sets = _type_rows(unique)
+    typed_ids = [r["id"] for r in unique if r.get("type")]
+    pred = [None] * len(y)
+    kinds: dict[str, tuple[str, float]] = {}  # every page's cross-validated type, for the chooser's CV
+    for train_idx, _test_idx in GroupKFold(n_splits=args.folds).split(unique, groups=[r["id"] for r in unique]):
+        train_ids = {unique[i]["id"] for i in train_idx}
+        fit = [i for i, pid in enumerate(typed_ids) if pid in train_ids]
+        model = _fit_types([x[i] for i in fit], [y[i] for i in fit], args)
+        held = [r for r in unique if r["id"] not in train_ids]
+        probs = model.predict_proba([type_vector(r["names"], r["vectors"]) for r in held])
+        for r, pr in zip(held, probs):
+            kinds[r["id"]] = (str(model.classes_[pr.argmax()]), float(pr.max()))
+    for i, pid in enumerate(typed_ids):
+        pred[i] = kinds[pid][0]
+    lines = []
+    for set_name in sorted(set(sets)):
+        idx = [i for i, s in enumerate(sets) if s == set_name]
+        lines.append(f"page type {set_name:9} accuracy(CV) {sum(pred[i] == y[i] for i in idx) / len(idx):.3f} n={len(idx)}")
+    confusion = Counter(zip(y, pred))
+    classes = sorted(set(y))
+    lines.append("  true \\ predicted: " + " ".join(f"{c[:5]:>6}" for c in classes))
+    lines += [f"  {t:13} " + " ".join(f"{confusion[(t, p)]:6}" for p in classes) for t in classes]
+    return lines, _fit_types(x, y, args), kinds
+
+
+def _export_types(model, report: list[str], sample: list[list[float]]) -> dict:
+    """Per class: the initial raw score and one tree per stage (checked against sklearn's own)."""
+    import numpy as np
+
+    from scraper.extract.choose import TypeModel
+    from scraper.extract.features import TYPE_FEATURES
+
+    probe = np.zeros((1, len(TYPE_FEATURES)))
+    init = model._raw_predict_init(probe)[0].tolist()
+    trees = [[_tree(est) for est in model.estimators_[:, k]] for k in range(len(model.classes_))]
+    data = {"features": list(TYPE_FEATURES), "classes": [str(c) for c in model.classes_], "init": init,
+            "rate": model.learning_rate, "trees": trees, "report": report}
+    check = TypeModel.from_dict(data)
+    for x, want in zip(sample, model.decision_function(sample)):
+        got = [m.predict(list(x)) for m in check.per_class]
+        if max(abs(a - b) for a, b in zip(got, want)) > 1e-3:
+            raise SystemExit("exported page-type trees disagree with scikit-learn")
+    return data
+
+
+def _tree(est) -> dict:
+    t = est.tree_
+    return {
+        "left": t.children_left.tolist(), "right": t.children_right.tolist(),
+        "feature": [int(f) for f in t.feature.tolist()],
+        "threshold": [round(float(v), 6) for v in t.threshold.tolist()],
+        "value": [round(float(v), 6) for v in t.value[:, 0, 0].tolist()],
+    }
 
 
 def _export(model, report: list[str]) -> dict:
     from scraper.extract.features import FEATURES
 
-    trees = []
-    for est in model.estimators_[:, 0]:
-        t = est.tree_
-        trees.append({
-            "left": t.children_left.tolist(), "right": t.children_right.tolist(),
-            "feature": [int(f) for f in t.feature.tolist()],
-            "threshold": [round(float(v), 6) for v in t.threshold.tolist()],
-            "value": [round(float(v), 6) for v in t.value[:, 0, 0].tolist()],
-        })
+    trees = [_tree(est) for est in model.estimators_[:, 0]]
     init = float(model.init_.constant_[0][0]) if hasattr(model.init_, "constant_") else float(model._raw_predict_init([[0.0] * len(FEATURES)])[0][0])
     return {"features": list(FEATURES), "init": init, "rate": model.learning_rate, "trees": trees,
             "report": report}
@@ -200,6 +274,7 @@ def main() -> None:
     t.add_argument("--rate", type=float, default=0.05)
     t.add_argument("--min-leaf", type=int, default=20)
     t.add_argument("--zh-weight", type=float, default=5.0, help="weight of a page of the Chinese sets")
+    t.add_argument("--type-trees", type=int, default=50)
     t.add_argument("--dry-run", action="store_true", help="report only; leave the model file as it is")
     t.add_argument("--drop", nargs="*", default=[], help="leave these candidates out (to measure what they add)")
     for p in (c, t):

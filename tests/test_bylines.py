@@ -253,3 +253,83 @@ def test_timestamp_inside_a_sentence_is_body():
 
 def test_link_text_glued_after_the_authors_is_cut():
     assert parse_meta_line("作者：余毅菁 向雪妮返回富达，查看更多").fields == {"author": "余毅菁 向雪妮"}
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("人民日报记者 张三 李四", "张三 李四"),
+        ("（记者 张三 李四）", "张三 李四"),
+        ("(记者 张三、李四)", "张三 李四"),
+        ("（记者 张三 通讯员 李四 王五）", "张三 李四 王五"),
+        ("本报全媒体记者 陈静 实习生 王强", "陈静 王强"),
+        ("新华社记者 王希 发自北京", "王希"),
+        ("本报记者罗科苏盈发自北京", "罗科苏盈"),
+        ("新京报记者 彭冲 山东冠县报道", "彭冲"),  # the place before 报道 is not a name
+        ("执笔人：张三", "张三"),
+        ("撰稿人：李四", "李四"),
+    ],
+)
+def test_reporter_credits_give_the_author(line, author):
+    meta = parse_meta_line(line)
+    assert meta.fields == {"author": author}
+    assert meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("（记者 张三 李四）来源：某某日报", {"author": "张三 李四", "source": "某某日报"}),
+        ("来源：某某日报 记者 张三", {"author": "张三", "source": "某某日报"}),
+    ],
+)
+def test_closing_credit_with_source(line, fields):
+    meta = parse_meta_line(line)
+    assert meta.fields == fields and meta.only_metadata
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["记者手记", "记者观察：谁来为无序拆房埋单", "通讯员投稿", "记者节", "随后记者 来到现场", "（记者 孙立 摄）"],
+)
+def test_headings_and_photo_credits_with_reporter_words_are_no_byline(line):
+    assert "author" not in parse_meta_line(line).fields
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "索引号：000014349/2020-00012 主题分类：综合政务",
+        "发文字号：通政发〔2020〕12号",
+        "索 引 号：11621124MB1234567X/2020-00031",
+        "生效日期：2020-03-01 有效性：有效",
+        "主题词：疫情防控 通知",
+    ],
+)
+def test_disclosure_table_fields_are_metadata_without_a_date(line):
+    meta = parse_meta_line(line)
+    assert meta.only_metadata and meta.labelled
+    assert meta.dates == []  # 生效日期 is when a rule applies, not when it was published
+
+
+def test_publication_date_beats_the_date_written():
+    meta = parse_meta_line("成文日期：2020-01-15 发布日期：2020-01-20")
+    assert meta.dates == ["2020-01-20"]
+    assert meta.written_dates == ["2020-01-15"]
+    assert parse_meta_line("成文日期：2020年1月15日").written_dates == ["2020-01-15"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [("标题：关于印发通渭县2020年工作要点的通知", "关于印发通渭县2020年工作要点的通知"),
+     ("名　　称：关于开展督查的通知 文号：通政办发〔2020〕3号", "关于开展督查的通知")],
+)
+def test_labelled_title_field(line, title):
+    meta = parse_meta_line(line)
+    assert meta.fields == {"title": title} and meta.only_metadata
+
+
+@pytest.mark.parametrize("line", ["项目名称：通渭县城区道路改造", "垃圾分类：可回收物 有害垃圾", "单位名称：通渭县人民医院"])
+def test_short_labels_inside_a_phrase_are_body_text(line):
+    """名称 and 分类 are disclosure labels only at the start of a field."""
+    assert not parse_meta_line(line).only_metadata

@@ -137,3 +137,31 @@ def test_date_from_url(url, expected):
 )
 def test_date_from_url_without_a_date(url):
     assert date_from_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("民國107年3月5日", "2018-03-05"),
+        ("民国107年3月5日", "2018-03-05"),  # simplified characters
+        ("中華民國 107 年 03 月 05 日", "2018-03-05"),
+        ("發布日期：107年3月5日", "2018-03-05"),  # a three-digit year can only be ROC
+        ("民國98年12月1日", "2009-12-01"),
+        ("更新日期：民國107年3月5日 10:20", "2018-03-05"),
+        ("民國107-03-05", "2018-03-05"),  # the page says 民國: the numeric form is ROC too
+    ],
+)
+def test_roc_years_are_read_without_being_asked(text, expected):
+    assert parse_date(text) == expected
+    assert find_dates(text) == [expected]
+
+
+def test_two_digit_roc_year_needs_the_era_or_the_flag():
+    """"98年12月1日" alone could be shorthand for 1998; 民國98年 or a labelled ROC field says 2009."""
+    assert find_dates("98年12月1日") == []
+    assert find_dates("98年12月1日", roc=True) == ["2009-12-01"]
+
+
+def test_gregorian_year_is_never_read_as_roc():
+    assert find_dates("2020年1月31日") == ["2020-01-31"]
+    assert find_dates("公元前221年，秦统一六国。") == []

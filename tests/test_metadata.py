@@ -185,3 +185,123 @@ def test_meta_date_beats_linked_data_date():
     root = _root('<meta name="PubDate" content="2020-01-31">' + _ld({"@type": "NewsArticle", "datePublished": "2020-02-05"}))
     assert read_head(root).date == "2020-01-31"
     assert read_head(_root(_ld({"@type": "NewsArticle", "datePublished": "2020-02-05"}))).date == "2020-02-05"
+
+
+# --- markup inside meta values and titles ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        f'<meta name="ArticleTitle" content="&lt;b&gt;{TITLE}&lt;/b&gt;">',
+        f'<meta name="ArticleTitle" content="&amp;lt;font color=red&amp;gt;{TITLE}&amp;lt;/font&amp;gt;">',
+        f"<meta name=\"ArticleTitle\" content='<span style=\"color:red\">{TITLE}</span>'>",
+    ],
+)
+def test_markup_inside_a_meta_value_is_stripped(meta):
+    assert read_head(_root(f"<title>{SITE}</title>" + meta)).title == TITLE
+
+
+def test_a_title_that_names_a_tag_keeps_it():
+    """Text about markup is not markup: no closing tag, no attributes."""
+    assert read_head(_root("<title>30 Years of &lt;br&gt; Tags</title>")).title == "30 Years of <br> Tags"
+
+
+def test_markup_in_the_title_element_is_stripped():
+    head = read_head(_root(f"<title>&lt;em&gt;{TITLE}&lt;/em&gt;_{SITE}</title>"))
+    assert head.title == TITLE
+
+
+# --- headings -----------------------------------------------------------------
+
+
+def test_h1_holding_a_subtitle_div_gives_its_own_text():
+    root = _root(f"<title>{TITLE}——县委书记主持会议_{SITE}</title>",
+                 f'<h1>{TITLE}<div class="subtitle">——县委书记主持会议并讲话</div></h1>')
+    assert read_head(root).title == TITLE
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [f'<div class="article-heading">{TITLE}</div>', f'<header class="post-heading">{TITLE}</header>',
+     f'<b class="news_title">{TITLE}</b>'],
+)
+def test_headings_marked_by_a_heading_or_title_class(heading):
+    root = _root(f"<title>{TITLE}_{SITE}</title>", heading)
+    assert choose_title(*scan_headings(root), meta_tags(root), f"{TITLE}_{SITE}") == (TITLE, "heading")
+
+
+def test_section_heading_class_is_not_a_title():
+    root = _root("<title>x</title>", '<div class="section-heading">Related reading on this topic</div>')
+    assert scan_headings(root) == ((), ())
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        f"<table><tr><td>索引号：</td><td>000014349/2020-00012</td></tr><tr><td>标　　题：</td><td>{TITLE}</td></tr></table>",
+        f"<p><b>标题：</b>{TITLE}</p>",
+        f'<ul><li><span>名　称：</span><span>{TITLE}</span></li></ul>',
+    ],
+)
+def test_labelled_title_field_when_title_element_names_the_system(field):
+    head = read_head(_root("<title>政府信息公开平台</title>", field))
+    assert (head.title, head.title_from) == (TITLE, "label")
+
+
+def test_labelled_title_field_does_not_beat_a_title_element_with_a_site_suffix():
+    head = read_head(_root(f"<title>{TITLE}_{SITE}</title>", "<p>标题：另一个标题的内容</p>"))
+    assert head.title == TITLE
+
+
+def test_no_spaces_between_a_digit_and_year_month_day_in_titles():
+    root = _root('<meta name="ArticleTitle" content="通渭县2020 年 1 月 31 日疫情防控情况通报">')
+    assert read_head(root).title == "通渭县2020年1月31日疫情防控情况通报"
+
+
+# --- Founder e-paper pages -----------------------------------------------------
+
+
+def test_founder_tags_give_title_date_and_author():
+    body = ("<founder-title>通渭县召开疫情防控工作会议</founder-title><founder-author>张三</founder-author>"
+            "<founder-date>2020-01-31</founder-date><founder-content><p>正文。</p></founder-content>")
+    head = read_head(_root("<title>某某日报数字报</title>", body))
+    assert (head.title, head.title_from, head.date, head.author) == (TITLE, "meta", "2020-01-31", "张三")
+
+
+def test_founder_enp_comment_fields():
+    page_html = ("<html><head><title>要闻</title></head><body><p>正文。</p><!--enpproperty <articleid>1755244</articleid>"
+                 f"<date>2023-12-01 14:43:00:0</date><author></author><title>{TITLE}</title>--></body></html>")
+    root = lxml.html.document_fromstring(page_html)
+    head = read_head(root, "http://www.example.com.cn/a/1755244.html", page_html)
+    assert (head.title, head.date) == (TITLE, "2023-12-01")
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("http://paper.example.com.cn/html/2020-01/31/content_123.htm", "2020-01-31"),
+        ("http://epaper.example.cn/pc/layout/202001/31/node_A01.html", "2020-01-31"),
+        ("http://epaper.example.cn/pc/content/202001/31/content_8.html", "2020-01-31"),
+    ],
+)
+def test_e_paper_edition_path_is_the_date(url, date):
+    assert read_head(_root("<title>某某日报</title>"), url).date == date
+
+
+def test_ordinary_dated_url_is_no_head_date():
+    """A news URL's date is a last resort (date_from_url in the extractor), not a declared date."""
+    assert read_head(_root("<title>x</title>"), "http://www.example.com/2020/01/31/story.html").date is None
+
+
+# --- language ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("meta", "lang"), [('<meta name="language" content="English">', "en"),
+                                            ('<meta http-equiv="Content-Language" content="Chinese">', "zh")])
+def test_lang_names_become_codes(meta, lang):
+    assert read_head(_root(meta)).lang == lang
+
+
+def test_roc_date_in_a_meta_tag():
+    assert read_head(_root('<meta name="pubdate" content="107-03-05">')).date == "2018-03-05"

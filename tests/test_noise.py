@@ -13,9 +13,9 @@ import lxml.html
 import pytest
 
 from scraper.extract.blocks import block_map
-from scraper.extract.noise import cut_index, drop_noise_lines, match_line_rule, reads_as_sentence
+from scraper.extract.noise import cut_index, drop_noise_lines, match_line_rule, reads_as_sentence, strip_title
 from scraper.extract.prune import prune
-from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES
+from scraper.extract.noise_rules import CUT_RULES, ELEMENT_RULES, LINE_RULES, TITLE_RULES
 
 # ---------------------------------------------------------------------------
 # LineRule cases: rule name -> (chrome lines it removes, body lines that survive).
@@ -230,6 +230,53 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["【打印】 【推荐给朋友】", "[打印] [关闭] 发布单位：县政府办"],
         ["【返回】键可回到上一级菜单，老年人操作也十分简便。"],
     ),
+    "reporter_credit": (
+        ["（记者 张三 李四）", "人民日报记者 张三 李四", "本报全媒体记者 陈静 通讯员 王强", "（记者 张三 实习生 李四）",
+         "新华社记者 王希 发自北京", "执笔人：张三", "(记者 张三、李四)"],
+        ["记者从市政务服务办获悉，今年以来全市新增市场主体3.2万户。", "记者手记", "记者观察：谁来为无序拆房埋单"],
+    ),
+    "page_bar": (
+        ["首页 上一页 1 2 3 下一页 尾页", "[1] [2] [3] [4] 下一页", "共5页 第1页", "1 2 3 4 5 ... 12 >>", "Page 1 of 3",
+         "« Prev 1 2 3 Next »"],
+        ["本书共320页，第1页即为作者自序。", "Page 3 of the report describes how the survey was run.", "1 2 4 10"],
+    ),
+    "site_domain": (
+        ["人民网 www.people.com.cn", "（更多内容请继续关注 某某报纸网 www.example.com.cn）", "~ 某某财经新闻 網址: www.example.com",
+         "中国政府网 http://www.gov.cn/"],
+        ["市民可登录通渭县人民政府网（www.tongwei.gov.cn）查询办事指南。", "详情请登录www.gov.cn查询。",
+         "Website: https://www.example.com/", "Shop Example.com"],
+    ),
+    "survey_widget": (
+        ["您对本文的满意度：", "本文是否对您有帮助？", "这篇文章对你有帮助吗？", "本页信息对您有帮助吗？【有帮助】【没帮助】"],
+        ["本次满意度调查共回收问卷1200份，群众满意率达98%。", "The survey found that most readers found the guide helpful."],
+    ),
+    "login_widget": (
+        ["您需要登录后才可以回帖 登录 | 注册", "登录后才能回复", "登录 | 注册", "还没有账号？立即注册", "Please sign in to comment.",
+         "Log in to continue reading"],
+        ["登录后即可查看办件进度，无需再到窗口排队，十分方便。", "群众登录后即可在线查看办件进度。",
+         "Officials log in to the system every morning to check the queue."],
+    ),
+    "paywall": (
+        ["订阅后继续阅读完整内容", "剩余80%未读", "试读结束", "本文为付费内容", "You have reached your limit of free articles.",
+         "Subscribe now to continue reading."],
+        ["不少市民选择开通会员后在线阅读报纸，数字阅读渐成风尚。",
+         "Subscribers to the service can continue reading on any device, the company said."],
+    ),
+    "loading_widget": (
+        ["加载中", "正在加载", "数据加载中，请稍候", "Loading, please wait"],
+        ["加载中的货车在仓库门口排起长队。", "Loading the trucks took three hours."],
+    ),
+    "platform_disclaimer": (
+        ["本平台仅提供信息存储服务。", "平台声明：该文观点仅代表作者本人，某某号系信息发布平台，某某仅提供信息存储空间服务。",
+         "本文转载自网络，如有侵权请联系删除。", "转载目的在于传递更多信息，并不代表本网赞同其观点和对其真实性负责。"],
+        ["法院认为，被告仅提供信息存储空间服务，对侵权内容不知情，不承担赔偿责任。", "专家表示，这一观点仅代表其个人看法。"],
+    ),
+    "template_residue": (
+        ["发布日期：${fbrq}", "案号：{{item.ah}}", "$!{obj.cbfy} $!{obj.ah}", "[!--newstext--]", "当事人：null",
+         "标题：<%=title%>", "{dede:field.title/}"],
+        ["模板中的变量写作${name}，由系统自动替换。", "Use ${HOME} to refer to your home directory.", "null",
+         "{{ form.subject }}", "${title}"],
+    ),
 }
 
 # CutRule cases: a line in the second half of the content that starts the trailing
@@ -256,6 +303,15 @@ CUT_CASES: dict[str, tuple[list[str], list[str]]] = {
     "prev_next": (
         ["上一篇：通渭县召开2020年第一次县委常委会议", "【上一条】定西市部署春季森林防火工作", "下一篇：没有了"],
         ["上一篇报道刊发后，不少读者来电询问申报条件，现将有关事项说明如下。"],
+    ),
+    "statement_block": (
+        ["来源：证券时报网 免责声明：本文仅代表作者个人观点，与本网无关。", "▲版权声明：本文系原创，转载请联系授权。", "郑 重 声 明",
+         "【反侵权公告】", "（版权声明：凡本网注明“来源：某某网”的作品，版权均属某某网所有。）", "免责条款"],
+        ["县版权局近日发布版权声明，提醒各单位依法使用正版软件。", "本报发表反侵权公告后，多家网站删除了侵权转载的稿件。"],
+    ),
+    "topic_box": (
+        ["更多>>", "【更多】", "查看更多»"],
+        ["更多的群众参与进来，共同建设美丽家园。"],
     ),
 }
 
@@ -696,3 +752,130 @@ def test_layout_utility_class_on_the_article_column_is_not_a_breadcrumb():
 )
 def test_footer_fields_separated_by_semicolons_are_still_footer(line):
     assert match_line_rule(line) is not None
+
+
+# --- Cut rules on English pages --------------------------------------------
+
+EN_PARAS = [
+    "The council voted on Tuesday to approve a new budget for the district's schools, ending months of debate.",
+    "Officials said the plan would add forty teachers and repair the roofs of six buildings before winter.",
+    "Parents who spoke at the meeting welcomed the money but asked how the district would pay for it next year.",
+    "The budget now goes to the state, which must sign off on the borrowing before the end of the month.",
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright law has not kept pace with generative AI, the panel said.",
+        "Notice: the meeting has been moved to the library.",
+        "© Reuters",
+    ],
+)
+def test_cut_rules_do_not_fire_in_the_middle_of_an_english_page(line):
+    """A line matching a footer rule with much English prose after it is part of the article."""
+    lines = EN_PARAS * 2 + [line] + EN_PARAS * 2
+    assert cut_index(lines) == (len(lines), None)
+
+
+def test_english_disclaimers_after_a_copyright_line_are_still_cut():
+    """A paragraph or two of legal text after "© …" at the end of a long article is the page's end."""
+    legal = "This is an open-access article distributed under the terms of the Creative Commons Attribution License."
+    lines = EN_PARAS * 4 + ["© 2024 The Example Journal. Originally published in Example Health.", legal]
+    assert cut_index(lines) == (len(EN_PARAS) * 4, "footer")
+
+
+def test_cut_rules_still_cut_an_english_footer_at_the_end():
+    lines = EN_PARAS * 2 + ["© 2024 The Example Times. All rights reserved.", "Privacy", "Terms", "Contact us"]
+    assert cut_index(lines) == (len(EN_PARAS) * 2, "footer")
+
+
+def test_chinese_cut_rule_on_an_english_page_needs_the_end_of_the_page():
+    """A Chinese footer word quoted mid-article on an English page does not truncate it."""
+    lines = EN_PARAS * 2 + ["相关新闻"] + EN_PARAS * 2
+    assert cut_index(lines) == (len(lines), None)
+    assert cut_index(EN_PARAS * 2 + ["相关新闻", "Short link one", "Short link two"]) == (len(EN_PARAS) * 2, "related")
+
+
+# --- Topic box --------------------------------------------------------------
+
+TITLE = "通渭县召开疫情防控工作会议"
+
+
+def test_topic_box_goes_back_to_the_repeated_headline():
+    box = [TITLE, "1月30日，通渭县召开疫情防控工作会议，安排部署全县疫情防控工作。", "更多>>"]
+    lines = PARAS * 2 + box
+    assert cut_index(lines, title=TITLE) == (len(PARAS) * 2, "topic_box")
+    kept, counts = drop_noise_lines(lines, title=TITLE)
+    assert kept == PARAS * 2 and counts["topic_box"] == 3
+
+
+def test_topic_box_headline_repeating_an_earlier_line():
+    """The box's headline repeats the title line still at the top of the content."""
+    lines = [TITLE, *PARAS, *PARAS, TITLE, PARAS[0], "【更多】"]
+    assert cut_index(lines) == (1 + len(PARAS) * 2, "topic_box")
+
+
+def test_topic_box_keeps_the_last_paragraph_and_subheading_when_nothing_repeats():
+    """Only the "更多>>" link goes when the lines above it are the article's own."""
+    lines = [*PARAS, *PARAS, "三、下一步工作", "下一步，全县将继续抓好疫情防控各项工作。", "更多>>"]
+    assert cut_index(lines, title=TITLE) == (len(lines) - 1, "topic_box")
+
+
+def test_english_footer_line_on_a_chinese_page_still_cuts():
+    """"Copyright © 2005 …" then a Chinese disclaimer paragraph: the guard is for English prose only."""
+    disclaimer = "凡本网注明“来源：某某网”的所有作品，版权均属某某网所有，未经授权不得转载、摘编或利用其它方式使用上述作品。" * 2
+    lines = PARAS * 2 + ["Copyright © 2005 Example.com", disclaimer]
+    assert cut_index(lines) == (len(PARAS) * 2, "footer")
+
+
+# --- TitleRule: the headline lines around the title at the top of the body --
+
+LEAD_IN = "坚决贯彻落实习近平总书记重要指示精神，全力以赴打赢疫情防控阻击战"
+# rule name -> (lines whose headline part goes, lines that stay as they are)
+TITLE_CASES: dict[str, tuple[list[list[str]], list[list[str]]]] = {
+    "column_name": (
+        [["县内要闻", TITLE, *PARAS], ["首页 > 新闻中心", "县内要闻", TITLE, *PARAS]],
+        [[PARAS[0], "三、下一步工作", PARAS[1]]],  # no title there: a short line is the body's own
+    ),
+    "lead_in_title": (
+        [[LEAD_IN, TITLE, *PARAS]],
+        [[LEAD_IN, *PARAS], [PARAS[0], TITLE + "的意义", *PARAS[1:]],  # no title after it / a sentence above
+         ["Skip to search results, loaded 672 results here", TITLE, *PARAS]],  # a lead-in is Chinese newspaper style
+    ),
+    "subtitle": (
+        [[TITLE, "——县委书记主持会议并讲话", *PARAS], [LEAD_IN, TITLE, "——记通渭县优秀共产党员张三", *PARAS]],
+        [[PARAS[0], PARAS[1], "——摘自《通渭日报》"]],  # a dash line elsewhere in the body
+    ),
+    "doc_number": (
+        [[TITLE, "通政办发〔2020〕12号", *PARAS], [TITLE, "——县委书记主持会议并讲话", "通政发[2020]3号", *PARAS]],
+        [[PARAS[0], "依据通政办发〔2020〕12号", PARAS[1]]],
+    ),
+}
+
+
+def test_every_title_rule_has_cases():
+    names = [r.name for r in TITLE_RULES]
+    assert sorted(names) == sorted(TITLE_CASES)
+    assert all(TITLE_CASES[n][0] and TITLE_CASES[n][1] for n in names)
+
+
+@pytest.mark.parametrize(("name", "lines"), _cases(TITLE_CASES, 0))
+def test_title_rule_drops_the_headline_lines(name, lines):
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == PARAS
+    assert counts[name] >= 1 and counts["title_repeat"] == 1
+
+
+@pytest.mark.parametrize(("name", "lines"), _cases(TITLE_CASES, 1))
+def test_title_rule_keeps_body_lines_away_from_the_title(name, lines):
+    """The case's lines stay (an exact repeat of the title, if any, still goes)."""
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == [line for line in lines if line != TITLE]
+    assert set(counts) <= {"title_repeat"}
+
+
+def test_exact_title_repeats_go_when_the_top_has_no_title():
+    lines = [PARAS[0], PARAS[1], TITLE, PARAS[2]]
+    kept, counts = strip_title(lines, TITLE)
+    assert kept == [PARAS[0], PARAS[1], PARAS[2]] and counts == {"title_repeat": 1}

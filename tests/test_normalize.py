@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.extract.normalize import clean_line, dedupe_paragraphs, normalize_lines, paragraph_key, strip_pinyin_annotations
+from scraper.extract.normalize import (
+    clean_line, clean_title, dedupe_paragraphs, normalize_lines, paragraph_key, strip_pinyin_annotations, strip_tags,
+)
 
 # A paragraph as the converter in seed-000 left it: traditional characters, each
 # "difficult" one followed by its romanisation.
@@ -144,3 +146,26 @@ def test_normalize_lines_counts_toned_annotations_across_lines():
 @pytest.mark.parametrize("lines", [[], [""], [" ", "\u3000", "\u200b"]])
 def test_normalize_lines_of_nothing(lines):
     assert normalize_lines(lines) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("关于2020 年 1 月 31 日起恢复办公的通知", "关于2020年1月31日起恢复办公的通知"),
+        ("２０２０ 年 ２ 月工作要点", "２０２０年２月工作要点"),
+        ("<b>通渭县召开疫情防控工作会议</b>", "通渭县召开疫情防控工作会议"),
+        ('<font color="red">重要</font>通知', "重要通知"),
+        ("30 Years of <br> Tags", "30 Years of <br> Tags"),  # names a tag: no markup to strip
+        ("Models¶", "Models"),
+        ("简介[编辑]", "简介"),
+        ("  Council approves\n new budget ", "Council approves new budget"),
+        ("", ""),
+    ],
+)
+def test_clean_title(raw, title):
+    assert clean_title(raw) == (title or raw)
+
+
+def test_strip_tags_only_strips_real_markup():
+    assert strip_tags("a < b and c > d") == "a < b and c > d"
+    assert strip_tags("<span class='x'>标题</span>") == "标题"

@@ -8,6 +8,7 @@ hostile nesting cannot exhaust the Python stack.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class Block:
     link_chars: int = 0
     index: int = 0  # position in document order
 
-    @property
+    @functools.cached_property
     def chars(self) -> int:
         return len(self.text.replace(" ", ""))
 
@@ -46,7 +47,7 @@ class Block:
     def link_ratio(self) -> float:
         return self.link_chars / self.chars if self.chars else 0.0
 
-    @property
+    @functools.cached_property
     def punctuation(self) -> int:
         return len(_PUNCT_RE.findall(self.text))
 

@@ -39,6 +39,12 @@ class Candidate:
     lines: list[str] | None = None
     page_type: str = "article"
     removed: dict[str, int] = field(default_factory=dict)
+    container: object = None  # the element a block run lies in
+
+    def in_layout_table(self) -> bool:
+        """The reading lies in a cell of a layout table (old Chinese templates)."""
+        el = self.container
+        return el is not None and (el.tag == "td" or any(a.tag == "td" for a in el.iterancestors()))
 
     @property
     def start(self) -> int:
@@ -136,7 +142,7 @@ def block_run(root, bmap: BlockMap, kept: list[bool], name: str = "run") -> Cand
         return Candidate(name, [])
     start, end = _extend_head(blocks, run.start, run.end, kept), _extend_tail(blocks, run.end, kept)
     indexes = [i for i in range(start, end + 1) if kept[i]]
-    return _cut_trailing_chrome(Candidate(name, indexes), blocks)
+    return _cut_trailing_chrome(Candidate(name, indexes, container=run.element), blocks)
 
 
 def whole_page(bmap: BlockMap, kept: list[bool]) -> Candidate:

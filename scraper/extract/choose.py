@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass
 from importlib import resources
 
-from .features import FEATURES
+from .features import FEATURES, TYPE_FEATURES, type_vector
 
 MODEL_FILE = "chooser.json"
 # Chinese annotators (and readers) take a page's article, or a thread's first post, as its
 # main text: whole-page and record readings, right on English service and listing pages,
-# were never the body of a Chinese development page. Only these compete there.
-CJK_CANDIDATES = frozenset(("run", "article", "trafilatura"))
+# were never the body of a Chinese development page. Only these compete there, and on
+# pages the page-type model is sure are articles.
+ARTICLE_CANDIDATES = frozenset(("run", "article", "trafilatura"))
+_SURE = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,58 @@ class TreeModel:
         return cls(tuple(data["features"]), float(data["init"]), float(data["rate"]), trees)
 
 
-@functools.lru_cache(maxsize=1)
-def load_model() -> TreeModel | None:
-    """The shipped model, or None if it is missing or was trained on other features."""
+@dataclass(frozen=True)
+class TypeModel:
+    """One tree ensemble per page type (multinomial boosting): the type with the highest score."""
+
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    per_class: tuple[TreeModel, ...]
+
+    def predict(self, x: list[float]) -> tuple[str, float]:
+        """The likeliest type and its probability."""
+        scores = [m.predict(x) for m in self.per_class]
+        top = max(scores)
+        weights = [math.exp(v - top) for v in scores]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        return self.classes[best], weights[best] / sum(weights)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TypeModel":
+        per_class = tuple(
+            TreeModel.from_dict({"features": data["features"], "init": init, "rate": data["rate"], "trees": trees})
+            for init, trees in zip(data["init"], data["trees"])
+        )
+        return cls(tuple(data["features"]), tuple(data["classes"]), per_class)
+
+
+def _load() -> dict | None:
     try:
-        data = json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+        return json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    model = TreeModel.from_dict(data)
-    return model if model.features == FEATURES else None
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> TreeModel | None:
+    """The shipped chooser, or None if it is missing or was trained on other features."""
+    data = _load()
+    model = TreeModel.from_dict(data) if data else None
+    return model if model is not None and model.features == FEATURES else None
+
+
+@functools.lru_cache(maxsize=1)
+def load_type_model() -> TypeModel | None:
+    """The shipped page-type model, or None if it is missing or was trained on other features."""
+    data = (_load() or {}).get("page_type")
+    model = TypeModel.from_dict(data) if data else None
+    return model if model is not None and model.features == TYPE_FEATURES else None
+
+
+def page_type(names: list[str], vectors: list[list[float]]) -> tuple[str, float]:
+    """article, forum, listing, collection, product, documentation or service, and how sure."""
+    model = load_type_model()
+    return model.predict(type_vector(names, vectors)) if model is not None else ("article", 0.0)
 
 
 def fallback(names: list[str], cjk: bool) -> int:
@@ -69,6 +115,27 @@ def fallback(names: list[str], cjk: bool) -> int:
     return names.index("run") if "run" in names else 0
 
 
+_AGREE_RUN = FEATURES.index("agree_run")
+_CLOSE = 0.8  # shared words between two readings that differ only at the edges
+
+
+def pick(names: list[str], vectors: list[list[float]], scores: list[float], cjk: bool,
+         kind: tuple[str, float] = ("", 0.0)) -> int:
+    """The reading with the best predicted score, within what the page allows.
+
+    Chinese pages and pages that are articles (by the page-type model, when it is
+    sure) are read by the article readings only. On a Chinese page, trafilatura's
+    reading replaces our block run only when the two really differ: when they agree,
+    ours keeps what Chinese pages need (the 落款, the metadata lines taken out).
+    """
+    narrow = cjk or (kind[0] == "article" and kind[1] >= _SURE)
+    allowed = [i for i, n in enumerate(names) if not narrow or n in ARTICLE_CANDIDATES] or list(range(len(names)))
+    best = max(allowed, key=scores.__getitem__)
+    if cjk and names[best] == "trafilatura" and "run" in names and vectors[best][_AGREE_RUN] >= _CLOSE:
+        return names.index("run")
+    return best
+
+
 def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
     """Index of the reading to keep."""
     if len(names) == 1:
@@ -76,6 +143,4 @@ def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
     model = load_model()
     if model is None:
         return fallback(names, cjk)
-    allowed = [i for i, n in enumerate(names) if not cjk or n in CJK_CANDIDATES] or list(range(len(names)))
-    scores = {i: model.predict(vectors[i]) for i in allowed}
-    return max(allowed, key=scores.__getitem__)
+    return pick(names, vectors, [model.predict(v) for v in vectors], cjk, page_type(names, vectors))

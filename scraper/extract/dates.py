@@ -17,7 +17,10 @@ _SEP = r"\s*[-/.．]\s*"
 _NUMERIC_RE = re.compile(rf"(?<!\d)((?:19|20)\d{{2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})(?!\d)")
 _CJK_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")
 _COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
-_ROC_CJK_RE = re.compile(r"民國\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# ROC years: 民國107年3月5日 / 民国107年 / 中華民國 107 年; a bare three-digit year (107年3月5日)
+# is ROC too, since no Gregorian date has one; two digits need the 民國 prefix or `roc`.
+_ROC_CJK_RE = re.compile(r"(民[國国]\s*)?(?<![\d.])(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")
+_ROC_MARK_RE = re.compile(r"民[國国]")
 _ROC_NUMERIC_RE = re.compile(rf"(?<!\d)(\d{{2,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})(?!\d)")
 
 _HAN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
@@ -67,7 +70,12 @@ def _han_date(m: re.Match[str]) -> str | None:
 
 
 def find_dates(text: str, *, roc: bool = False) -> list[str]:
-    """Every date in `text`, in order of appearance. `roc`: read 109-02-05 as ROC year 109."""
+    """Every date in `text`, in order of appearance.
+
+    ROC years written out (民國107年3月5日, 107年3月5日) are always read. `roc`: also read
+    109-02-05 as ROC year 109 (a labelled date field, a short date line), as the text
+    does anyway when it says 民國; such a reading never beats a Gregorian date.
+    """
     text = text.translate(_FULLWIDTH)
     found: list[tuple[int, str]] = []
     for regex in (_NUMERIC_RE, _CJK_RE):
@@ -80,10 +88,11 @@ def find_dates(text: str, *, roc: bool = False) -> list[str]:
         if iso:
             found.append((m.start(), iso))
     for m in _ROC_CJK_RE.finditer(text):
-        iso = make_date(int(m.group(1)) + ROC_OFFSET, int(m.group(2)), int(m.group(3)))
-        if iso:
-            found.append((m.start(), iso))
-    if roc and not found:
+        if m.group(1) or roc or len(m.group(2)) == 3:
+            iso = make_date(int(m.group(2)) + ROC_OFFSET, int(m.group(3)), int(m.group(4)))
+            if iso:
+                found.append((m.start(), iso))
+    if (roc or _ROC_MARK_RE.search(text)) and not found:
         for m in _ROC_NUMERIC_RE.finditer(text):
             iso = make_date(int(m.group(1)) + ROC_OFFSET, int(m.group(2)), int(m.group(3)))
             if iso:

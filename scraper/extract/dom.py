@@ -37,6 +37,7 @@ UNREADABLE_TAGS = (
 # makes libxml2 nest the rest of the page inside it: such a control is unwrapped.
 _CONTROL_TAGS = ("button", "select")
 _SWALLOWED_CHARS = 200
+_SWALLOWED_TAGS = ("p", "div", "table", "ul", "ol", "section", "article", "h1", "h2", "h3", "h4")
 
 # libxml2 checks each new attribute of a tag against all earlier ones, so a tag with
 # n distinct attributes costs O(n^2): 20,000 take 0.8 s, 200,000 over a minute (a
@@ -137,8 +138,8 @@ def drop_unreadable(root: lxml.html.HtmlElement) -> None:
     for el in list(root.iter(*_CONTROL_TAGS)):
         if el.getparent() is None:
             continue
-        if _text_chars(el) > _SWALLOWED_CHARS:
-            el.drop_tag()
+        if next(el.iter(*_SWALLOWED_TAGS), None) is not None or _text_chars(el) > _SWALLOWED_CHARS:
+            el.drop_tag()  # it swallowed the page: paragraphs are never a button's label
         else:
             el.drop_tree()
 

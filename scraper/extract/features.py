@@ -23,7 +23,6 @@ from .records import Records
 
 CANDIDATE_NAMES = ("run", "whole", "trafilatura", "article", "thread", "records")
 DECLARED_KINDS = ("article", "product", "forum", "listing", "website")
-_TOKEN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 PAGE_FEATURES = (
     "cjk", "log_page_chars", "page_prose_share", "page_link_ratio", "log_blocks", "masked_share",
@@ -34,6 +33,7 @@ CANDIDATE_FEATURES = (
     "log_chars", "chars_share", "prose_covered", "log_lines", "log_mean_line", "sentence_share",
     "link_ratio", "noise_share", "start_pos", "end_pos", "spread", "title_distance", "in_records", "masked_kept",
     "agree_mean", "agree_max", *(f"agree_{n}" for n in CANDIDATE_NAMES), "vs_run", "vs_trafilatura",
+    "extra_share", "extra_sentences",
 )
 FEATURES = (*PAGE_FEATURES, *CANDIDATE_FEATURES, *(f"is_{n}" for n in CANDIDATE_NAMES))
 
@@ -60,12 +60,16 @@ def _log(x: float) -> float:
 
 
 def _bag(lines: list[str]) -> Counter:
-    return Counter(_TOKEN_RE.findall(" ".join(lines)))
+    """A reading as the multiset of its lines, each weighing its length."""
+    return Counter(lines)
 
 
 def _agreement(a: Counter, b: Counter) -> float:
-    common = sum((a & b).values())
-    total = sum(a.values()) + sum(b.values())
+    """Share of the two readings' text they have in common (Dice on lines weighed by length)."""
+    if len(a) > len(b):
+        a, b = b, a
+    common = sum(len(line) * min(n, b[line]) for line, n in a.items() if line in b)
+    total = sum(len(line) * n for line, n in a.items()) + sum(len(line) * n for line, n in b.items())
     return 2 * common / total if total else 0.0
 
 
@@ -139,6 +143,17 @@ def _shape(reading: Reading, blocks: list[Block], page_chars: int, page_prose: i
     }
 
 
+def _extra(lines: list[str], run_lines: set[str]) -> dict[str, float]:
+    """What a reading adds to the article run: how much, and whether it is prose (a listing's
+    snippets) or labels (a sidebar's dates and links)."""
+    extra = [line for line in lines if line not in run_lines]
+    chars = sum(len(line) for line in lines) or 1
+    return {
+        "extra_share": sum(len(line) for line in extra) / chars,
+        "extra_sentences": sum(1 for line in extra if _is_sentence(line)) / len(extra) if extra else 0.0,
+    }
+
+
 def candidate_features(readings: list[Reading], blocks: list[Block], title: str | None,
                        records: Records | None, pruning: Pruning) -> list[dict[str, float]]:
     """One feature dict per reading (page features not included)."""
@@ -149,12 +164,14 @@ def candidate_features(readings: list[Reading], blocks: list[Block], title: str 
     bags = [_bag(r.lines) for r in readings]
     names = [r.candidate.name for r in readings]
     lengths = {n: sum(len(line) for line in r.lines) for n, r in zip(names, readings)}
+    run_lines = set(next((r.lines for r in readings if r.candidate.name == "run"), []))
     rows = []
     for i, reading in enumerate(readings):
         row = _shape(reading, blocks, page_chars, page_prose, title_at, in_records, pruning.removed_by)
         agree = {names[j]: _agreement(bags[i], bags[j]) for j in range(len(readings)) if j != i}
         row["agree_mean"] = sum(agree.values()) / len(agree) if agree else 0.0
         row["agree_max"] = max(agree.values(), default=0.0)
+        row.update(_extra(reading.lines, run_lines))
         for name in ("run", "trafilatura"):  # length against the two article readings
             other = lengths.get(name)
             row[f"vs_{name}"] = math.log((lengths[names[i]] + 1) / (other + 1)) if other is not None else 0.0
@@ -168,3 +185,22 @@ def candidate_features(readings: list[Reading], blocks: list[Block], title: str 
 def vectors(page: dict[str, float], rows: list[dict[str, float]]) -> list[list[float]]:
     """The rows as vectors in FEATURES order."""
     return [[{**page, **row}[name] for name in FEATURES] for row in rows]
+
+
+PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service")
+_TYPE_READINGS = ("run", "whole", "trafilatura", "records")
+_SHAPE = CANDIDATE_FEATURES[:14]  # length, coverage, sentences, links, position: no agreement terms
+
+
+def type_vector(names: list[str], vecs: list[list[float]]) -> list[float]:
+    """What the page-type model reads: the page's features and the shape of four readings."""
+    out = list(vecs[0][: len(PAGE_FEATURES)]) if vecs else [0.0] * len(PAGE_FEATURES)
+    at = {name: vec for name, vec in zip(names, vecs)}
+    offset = len(PAGE_FEATURES)
+    for name in _TYPE_READINGS:
+        vec = at.get(name)
+        out.extend(vec[offset : offset + len(_SHAPE)] if vec else [0.0] * len(_SHAPE))
+    return out
+
+
+TYPE_FEATURES = (*PAGE_FEATURES, *(f"{r}_{f}" for r in _TYPE_READINGS for f in _SHAPE))

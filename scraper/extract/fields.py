@@ -1,4 +1,4 @@
-"""Every metadata decision in one place: title, date, source, author, editor, lang.
+"""Every metadata decision in one place: title, date, source, author, editor (lang: language.py).
 
 The facts come from three readers, each knowing one kind of evidence: what the page
 declares in <head> and JSON-LD (metadata.read_head), what it marks up by class or id
@@ -8,21 +8,17 @@ declares in <head> and JSON-LD (metadata.read_head), what it marks up by class o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .blocks import Block
 from .bylines import parse_meta_line, person_name
 from .dates import date_from_url
 from .markup import TITLE_CLASS_RE
-from .metadata import HeadMetadata
-from .noise import match_line_rule
-from .normalize import paragraph_key
+from .metadata import HeadMetadata, title_confirmed
+from .noise import is_title_line, match_line_rule
+from .normalize import clean_title, paragraph_key
 from .pagemeta import BodyMetadata
 
-_TITLE_SEARCH_LINES = 4
-_TITLE_PREFIX_MAX_CHARS = 30  # lines above the title: column name, breadcrumb
-_TITLE_LABEL_RE = re.compile(r"^(主题|标题|题目|主題|標題)")
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _TITLE_WINDOW = 8
 _COLUMN_NAME_MAX_CHARS = 8
@@ -37,35 +33,7 @@ class Fields:
     source: str | None
     author: str | None
     editor: str | None
-    lang: str | None
-
-
-def is_title_line(line_key: str, title_key: str) -> bool:
-    """The title, or most of it (a title split over two lines, a truncated repeat, "主题：…")."""
-    line_key = _TITLE_LABEL_RE.sub("", line_key)
-    if not line_key:
-        return False
-    if line_key == title_key:
-        return True
-    shorter, longer = sorted((line_key, title_key), key=len)
-    return len(shorter) >= 0.7 * len(longer) and (longer.startswith(shorter) or longer.endswith(shorter))
-
-
-def strip_title(lines: list[str], title: str | None) -> list[str]:
-    """Drop the title, and the column name or breadcrumb above it, from the top of the body.
-
-    Only at the top: a subheading later in the body that happens to start like the
-    title stays.
-    """
-    if not title:
-        return lines
-    key = paragraph_key(title)
-    for i, line in enumerate(lines[:_TITLE_SEARCH_LINES]):
-        if is_title_line(paragraph_key(line), key):
-            return lines[i + 1 :]
-        if len(line) > _TITLE_PREFIX_MAX_CHARS:
-            break
-    return [line for line in lines if paragraph_key(line) != key]
+    lang: str | None  # as declared; the body's own text corrects it (language.document_lang)
 
 
 def strip_description(lines: list[str], description: str | None) -> list[str]:
@@ -107,16 +75,17 @@ def _shown_near(blocks: list[Block], start: int, title: str | None) -> bool:
 def choose_title(head: HeadMetadata, blocks: list[Block], start: int) -> str | None:
     """The page's declared title, unless the heading right above the body says otherwise.
 
-    An ArticleTitle meta tag is trusted. Otherwise the heading nearest above the body
-    wins when the declared title is a guess from <title>, is not shown near the body,
-    or is as short as a column name ("新闻动态" matched <title> first).
+    An ArticleTitle meta tag (or a labelled 标题 field) is trusted. Otherwise the heading
+    nearest above the body wins when the declared title is a guess from <title>, is not
+    shown near the body (unless <title> confirms it: "金锺国 - 维基百科" above a long table
+    of contents), or is as short as a column name ("新闻动态" matched <title> first).
     """
-    if head.title_from == "meta":
+    if head.title_from in ("meta", "label"):
         return head.title
     near = _heading_above(blocks, start)
     if not near or near == head.title:
         return head.title
-    if head.title_from == "guess" or not _shown_near(blocks, start, head.title):
+    if head.title_from == "guess" or not (_shown_near(blocks, start, head.title) or title_confirmed(head)):
         return near
     if len(head.title or "") <= _COLUMN_NAME_MAX_CHARS < len(near):
         return near  # the declared "title" is a column name (新闻动态) shown above the article
@@ -141,6 +110,7 @@ def choose_date(body: BodyMetadata, head: HeadMetadata, url: str | None) -> str 
 
 def decide(head: HeadMetadata, body: BodyMetadata | None, title: str | None, url: str | None, cjk: bool) -> Fields:
     """The fields of the page from its declarations and, if read, the lines around its body."""
+    title = clean_title(title)
     if body is None:
         body = BodyMetadata()
     if not cjk:  # alphabetic pages: what the page declares first, its byline lines second
@@ -156,5 +126,5 @@ def decide(head: HeadMetadata, body: BodyMetadata | None, title: str | None, url
         source=body.source or head.source,
         author=person_name(body.author) or person_name(head.author, others=(head.site_name, head.source)),
         editor=person_name(body.editor),
-        lang=head.lang or ("zh" if cjk else None),
+        lang=head.lang,
     )

@@ -12,7 +12,9 @@ import lxml.html
 
 from .dates import TODAY_RE, parse_date
 
-TITLE_CLASS_RE = re.compile(r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|article-title|news-title|detail-title)", re.I)
+TITLE_CLASS_RE = re.compile(
+    r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|(?<!section-)(?<!sub)heading|article-title|news-title|detail-title)", re.I
+)
 _LOGO_RE = re.compile(r"logo|banner|masthead|site-?name|sitetitle|site-title|(?:^|[^a-z])(header|top)(?:$|[^a-z])", re.I)
 _SOURCE_ATTR_RE = re.compile(r"(?:^|[\s_\-])(?:source|laiyuan|ly|media-?name|source-?name)(?:$|[\s_\-])", re.I)
 _SOURCE_LABEL_RE = re.compile(r"^(?:来源|來源|来源于|信息来源|稿源|出处|source)\s*[:：]?\s*", re.I)
@@ -22,7 +24,11 @@ _DATE_ATTR_RE = re.compile(
 _SPACES_RE = re.compile(r"\s+")
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3"))
-_TITLE_TAGS = frozenset("td div p span strong font".split())
+_TITLE_TAGS = frozenset("td div p span strong font b em section header".split())
+# Inside a heading, these hold a subtitle, a badge or a date, not the title itself:
+# <h1>标题<div class="subtitle">副题</div></h1>, <h1>Title <small>tagline</small></h1>.
+_HEADING_PART_TAGS = frozenset("div p section h2 h3 h4 h5 h6 small ul ol table".split())
+_SUBTITLE_ATTR_RE = re.compile(r"sub|fu(?:ti|biaoti)|tagline|badge|label|(?:^|[^a-z])tag|date|time|info", re.I)
 _SOURCE_TAGS = frozenset("span em a div p font strong i b li".split())
 _DATE_TAGS = frozenset("time p span div em font td h6 small".split())
 _MAX_HEADINGS = 40
@@ -42,9 +48,35 @@ def _in_logo(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def heading_text(el: lxml.html.HtmlElement, depth: int = 0) -> str:
+    """A heading's own text: a subtitle <div>, a <small> tagline or a badge inside it is left out.
+
+    A title container whose text is all in one block child (div.title > div.text + span.tag)
+    gives that child's own text.
+    """
+    if not any(isinstance(c.tag, str) for c in el):
+        return _squash(el.text_content())
+    parts = [el.text or ""]
+    blocks = []
+    for child in el:
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag in _HEADING_PART_TAGS:
+            blocks.append(child)
+        elif not _SUBTITLE_ATTR_RE.search(f"{child.get('class') or ''} {child.get('id') or ''}"):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    own = _squash("".join(parts))
+    if len(own) >= 4:
+        return own
+    if len(blocks) == 1 and depth < 3:
+        return heading_text(blocks[0], depth + 1)
+    return _squash(el.text_content())
+
+
 def _heading(el: lxml.html.HtmlElement, attrs: str) -> str | None:
     if el.tag in _HEADING_TAGS or (el.tag in _TITLE_TAGS and TITLE_CLASS_RE.search(attrs)):
-        text = _squash(el.text_content())
+        text = heading_text(el)
         if 4 <= len(text) <= 120 and not _in_logo(el):
             return text
     return None
@@ -67,7 +99,7 @@ def _date(el: lxml.html.HtmlElement, attrs: str) -> str | None:
         return None
     text = el.get("datetime") or _squash(el.text_content())
     if len(text) <= _DATE_MAX_CHARS and not TODAY_RE.search(text):
-        return parse_date(text)
+        return parse_date(text, roc=True)  # 107-03-05 in a date field is ROC year 107
     return None
 
 
@@ -89,6 +121,51 @@ def scan_headings(root: lxml.html.HtmlElement) -> tuple[tuple[str, ...], tuple[s
                 if len(headings) >= _MAX_HEADINGS:
                     break
     return tuple(headings), tuple(h1s)
+
+
+# 信息公开 pages and OA systems: the <title> names the system, a labelled field the document.
+_TITLE_FIELD_RE = re.compile(r"^\s*[【\[]?(?:标\s*题|標\s*題|文件名称|信息名称|公文标题|题\s*名|名\s*称)[】\]]?\s*[:：]\s*(.*)$", re.S)
+_TITLE_FIELD_XPATH = "//body//text()[contains(., '题') or contains(., '題') or contains(., '称')]"
+_TITLE_FIELD_MIN, _TITLE_FIELD_MAX = 4, 120
+
+
+def _next_text(node: lxml.html.HtmlElement) -> str:
+    """The value cell after a label cell: the next sibling element (td, dd, span)."""
+    sibling = node.getnext()
+    return _squash(sibling.text_content()) if sibling is not None else ""
+
+
+def scan_labelled_title(root: lxml.html.HtmlElement) -> str | None:
+    """The value of a "标题：" / "名称：" field (in the same element or the next cell), if any."""
+    for text in root.xpath(_TITLE_FIELD_XPATH):
+        m = _TITLE_FIELD_RE.match(text)
+        if not m:
+            continue
+        parent = text.getparent()
+        value = _squash(m.group(1))
+        if not value and parent is not None:
+            if text.is_tail:  # <br>标题：<span>value</span>
+                value = _next_text(parent)
+            else:  # <td>标题：</td><td>value</td>, <b>标题：</b>value, <td>标题：<span>value</span></td>
+                value = _squash(parent.text_content()[len(text):]) or _squash(parent.tail) or _next_text(parent)
+        if _TITLE_FIELD_MIN <= len(value) <= _TITLE_FIELD_MAX:
+            return value
+    return None
+
+
+# Founder (方正) e-paper templates mark the article's fields with their own tags.
+_FOUNDER_TAGS = ("founder-title", "founder-date", "founder-author")
+
+
+def scan_founder(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """{"title", "date", "author"} from <founder-title>, <founder-date>, <founder-author>."""
+    found: dict[str, str] = {}
+    for el in root.iter(*_FOUNDER_TAGS):
+        key = el.tag.split("-", 1)[1]
+        text = _squash(el.text_content())
+        if text and key not in found:
+            found[key] = text
+    return found
 
 
 def scan_source_and_date(root: lxml.html.HtmlElement) -> tuple[str | None, str | None]:

@@ -6,14 +6,16 @@ beats the <title> element, which carries the site suffix ("..._某某市人民�
 
 from __future__ import annotations
 
+import html
 import re
 import json
 from dataclasses import dataclass
 
 import lxml.html
 
-from .dates import parse_date
-from .markup import scan_headings
+from .dates import date_from_url, parse_date
+from .markup import scan_founder, scan_headings, scan_labelled_title
+from .normalize import clean_title, strip_tags
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜| - | – | — |—|－|-{2,}|::|：：| » )\s*")
 _SPACES_RE = re.compile(r"\s+")
@@ -33,7 +35,8 @@ _META_SITE = ("og:site_name", "sitename", "application-name", "site_name", "twit
 @dataclass(frozen=True)
 class HeadMetadata:
     title: str | None = None
-    # where the title came from: "meta" (ArticleTitle), "heading" (a heading <title> starts
+    # where the title came from: "meta" (ArticleTitle, <founder-title>), "label" (a 标题：
+    # field when <title> names only the system), "heading" (a heading <title> starts
     # with), "og", "h1", or "guess" (<title> split); the heading just above the body may be better
     title_from: str = "guess"
     title_element: str | None = None  # raw <title>, used to recognise the title in the body
@@ -52,14 +55,23 @@ def _squash(text: str | None) -> str:
     return _SPACES_RE.sub(" ", text or "").strip()
 
 
+def strip_markup(text: str) -> str:
+    """Markup a CMS put inside a meta value or <title>: <b>…</b>, &lt;b&gt;…&lt;/b&gt;."""
+    if "&" in text:
+        text = html.unescape(text)
+    return strip_tags(text)
+
+
 def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
-    """name/property/itemprop -> content, first occurrence wins, keys lower-cased."""
+    """name/property/itemprop -> content (markup stripped), first occurrence wins, keys lower-cased."""
     found: dict[str, str] = {}
     for meta in root.iter("meta"):
         key = meta.get("name") or meta.get("property") or meta.get("itemprop") or meta.get("http-equiv")
         content = meta.get("content")
         if key and content and content.strip():
-            found.setdefault(key.strip().lower(), _squash(content))
+            value = _squash(strip_markup(content))
+            if value:
+                found.setdefault(key.strip().lower(), value)
     return found
 
 
@@ -126,18 +138,22 @@ def _key(text: str) -> str:
 
 
 def choose_title(
-    headings: tuple[str, ...], h1s: tuple[str, ...], tags: dict[str, str], title_el: str
+    headings: tuple[str, ...], h1s: tuple[str, ...], tags: dict[str, str], title_el: str,
+    labelled: str | None = None,
 ) -> tuple[str | None, str]:
-    """The article title and where it came from: "meta", "heading", "og", "h1" or "guess".
+    """The article title and where it came from: "meta", "heading", "label", "og", "h1" or "guess".
 
-    ArticleTitle (the Chinese government CMS tag) first, then a heading that the
-    <title> element starts with, then og:title, then the page's only <h1>; failing
-    those, the first part of <title> before the site suffix, marked uncertain so the
-    extractor may prefer the heading just above the body.
+    ArticleTitle (the Chinese government CMS tag) first, then a labelled 标题： field
+    when <title> is one name (the system's), then a heading that the <title> element
+    starts with, then og:title, then the page's only <h1>; failing those, the first
+    part of <title> before the site suffix, marked uncertain so the extractor may
+    prefer the heading just above the body.
     """
     if tags.get("articletitle"):
         return tags["articletitle"], "meta"
     head_key = _key(title_el)
+    if labelled and len([p for p in _TITLE_SPLIT_RE.split(title_el) if p]) <= 1 and _key(labelled) != head_key:
+        return labelled, "label"  # <title> (and the heading showing it) name the system, the field the document
     for text in headings:
         key = _key(text)
         if len(key) >= 4 and head_key and (head_key.startswith(key) or key.startswith(head_key)):
@@ -179,12 +195,25 @@ def _declared_kind(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | N
     return next((k for k in _KIND_ORDER if k in found), None)
 
 
+# Language names some templates write instead of codes (<meta name="language" content="English">).
+_LANG_NAMES = {"english": "en", "chinese": "zh", "french": "fr", "german": "de", "spanish": "es",
+               "japanese": "ja", "korean": "ko", "russian": "ru", "italian": "it", "portuguese": "pt", "dutch": "nl"}
+
+
+def title_confirmed(head: HeadMetadata) -> bool:
+    """The title is the first part of a <title> that also names the site ("金锺国 - 维基百科")."""
+    parts = [p for p in _TITLE_SPLIT_RE.split(head.title_element or "") if p]
+    return len(parts) >= 2 and bool(head.title) and _key(parts[0]) == _key(head.title)
+
+
 def _lang(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    """The declared language (primary subtag); the extractor checks it against the text (language.py)."""
     lang = root.get("lang") or root.get("xml:lang") or tags.get("content-language") or tags.get("language")
     if not lang:
         return None
     lang = lang.strip().split(",")[0].replace("_", "-")
-    return lang.split("-")[0].lower() if lang else None
+    code = lang.split("-")[0].lower() if lang else None
+    return _LANG_NAMES.get(code, code) if code else None
 
 
 def _canonical(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
@@ -201,26 +230,58 @@ def _plain_name(value: str | None) -> str | None:
     return value
 
 
-def read_head(root: lxml.html.HtmlElement) -> HeadMetadata:
-    """Metadata a page declares about itself, before any body heuristics."""
-    tags = meta_tags(root)
-    title_node = root.find(".//title")
-    title_el = _squash(title_node.text_content()) if title_node is not None else ""
-    title, title_from = choose_title(*scan_headings(root), tags, title_el)
-    date = None
+# Founder ENP article pages: <!--enpproperty <date>2023-12-01 14:43:00:0</date>…<title>…</title>-->
+_ENP_RE = re.compile(r"<!--\s*enpproperty(.{0,3000}?)-->", re.S)
+_ENP_FIELD_RE = re.compile(r"<(date|title|author)>([^<]{1,200})</\1>")
+# Founder e-paper URLs carry the edition: /html/2020-01/31/content_123.htm, /pc/layout/202001/31/node_A01.html
+_EDITION_URL_RE = re.compile(r"/(?:html|pc/\w+|content|layout)/(?:19|20)\d{2}-?\d{2}/\d{2}/(?:content|node|nw|nbs)[_.]", re.I)
+
+
+def _founder_fields(root: lxml.html.HtmlElement, page_html: str | None) -> dict[str, str]:
+    found = scan_founder(root)
+    m = _ENP_RE.search(page_html) if page_html and "enpproperty" in page_html else None
+    if m:
+        for key, value in _ENP_FIELD_RE.findall(m.group(1)):
+            found.setdefault(key, _squash(value))
+    return found
+
+
+def _meta_date(tags: dict[str, str]) -> str | None:
     for key in _META_DATE:
         if tags.get(key):
-            date = parse_date(tags[key])
+            date = parse_date(tags[key], roc=True)
             if date:
-                break
+                return date
+    return None
+
+
+def read_head(root: lxml.html.HtmlElement, url: str | None = None, page_html: str | None = None) -> HeadMetadata:
+    """Metadata a page declares about itself, before any body heuristics.
+
+    `url` and `page_html` (the decoded page, for the comments the parser drops) let
+    Founder e-paper pages give their edition date and fields.
+    """
+    tags = meta_tags(root)
+    title_node = root.find(".//title")
+    title_el = _squash(strip_markup(title_node.text_content())) if title_node is not None else ""
+    founder = _founder_fields(root, page_html)
+    if founder.get("title"):
+        title, title_from = founder["title"], "meta"
+    else:
+        single = len([p for p in _TITLE_SPLIT_RE.split(title_el) if p]) <= 1  # the field matters only then
+        labelled = scan_labelled_title(root) if single and not tags.get("articletitle") else None
+        title, title_from = choose_title(*scan_headings(root), tags, title_el, labelled)
+    date = parse_date(founder.get("date")) or _meta_date(tags)
+    if not date and (founder or (url and _EDITION_URL_RE.search(url))):
+        date = date_from_url(url)  # an e-paper's edition date
     linked = read_linked_data(root)
     return HeadMetadata(
-        title=title,
+        title=clean_title(title),
         title_from=title_from,
         title_element=title_el or None,
         date=date or linked.date,
         source=_first(tags, _META_SOURCE) or linked.source,
-        author=_plain_name(_first(tags, _META_AUTHOR)) or linked.author,
+        author=_plain_name(founder.get("author") or _first(tags, _META_AUTHOR)) or linked.author,
         site_name=_first(tags, _META_SITE),
         canonical_url=_canonical(root, tags),
         lang=_lang(root, tags),

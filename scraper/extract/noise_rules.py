@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .bylines import REPORTER_CREDIT_RE
+
 
 @dataclass(frozen=True)
 class ElementRule:
@@ -37,6 +39,7 @@ class LineRule:
     pattern: re.Pattern[str]
     max_len: int = 60
     prose_guard: bool = True
+    hints: tuple[str, ...] = ()  # lower-case substrings the line must hold one of: a cheap test before the regex
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,33 @@ class CutRule:
     """A short line matching `pattern` that starts trailing chrome; cut it and the rest.
 
     Only in the second half of the content (by characters), so a body heading that
-    happens to match early on cannot truncate the article.
+    happens to match early on cannot truncate the article. On a line without Chinese
+    characters (an English page) it does not fire when much English prose follows: an
+    English "Copyright law..." or "Notice:" paragraph mid-article is not a footer.
+
+    `box_lines`: the chrome may start up to this many lines before the matching line,
+    at a short heading that repeats the title or an earlier line (a topic box: the
+    headline again, one sentence, "更多>>").
     """
 
     name: str
     pattern: re.Pattern[str]
     max_len: int = 30
+    box_lines: int = 0
+
+
+@dataclass(frozen=True)
+class TitleRule:
+    """A line next to the title at the top of the body that belongs to the headline, not the text.
+
+    `above`: the line comes before the title (a column name, a breadcrumb, a 引题 lead-in);
+    otherwise right after it (a 副题 subtitle).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_len: int
+    above: bool = True
 
 
 def _attr(*words: str) -> re.Pattern[str]:
@@ -95,6 +119,22 @@ _SITE_WORDS = (
 )
 _SEP = r"[\s\[\]【】()（）|｜/\\·•:：,，、]*"
 
+
+def _spaced(*words: str) -> str:
+    """Alternatives that match with spaces between the characters too (郑 重 声 明)."""
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in words)
+
+
+# Page-number bars: numbers, [1] [2], 首页/上一页/下一页/尾页, 共5页, Page 1 of 3, and nothing else.
+_PAGE_TOKEN = (r"(?:\d{1,3}|[\[【(（]\s*\d{1,3}\s*[\]】)）]|首页|首頁|上一页|下一页|上一頁|下一頁|尾页|末页|末頁|上页|下页|前页|后页|"
+               r"共\s*\d+\s*页|第\s*\d+\s*页|当前第?\s*\d+\s*页|\d+\s*/\s*\d+\s*页?|跳转到?|转到|到第|GO|Go|确定|页|頁|"
+               r"<<|>>|«|»|‹|›|<|>|＜|＞|\.{2,3}|…|Prev(?:ious)?|Next|First|Last|Page\s+\d+\s+of\s+\d+|Page)")
+_DOMAIN = r"(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|hk|tw|info|cc|tv|mo)(?:\.[a-z]{2})?/?"
+# Template placeholders a CMS left unfilled: ${title}, $!{obj.ah}, {{fbrq}}, #{x}, <%=x%>, [!--title--], {dede:...}
+_CMS_TOKEN = r"(?:\$!\{[^{}\s]{1,40}\}|\[!--[\w.]{1,30}--\]|\{dede:[^}]{1,60}\}|\{pe\.[^}]{1,40}\})"
+_TEMPLATE_TOKEN = (r"(?:\$!?\{[^{}\s]{1,40}\}|\{\{\s*[^{}]{1,40}?\s*\}\}|#\{[^{}\s]{1,40}\}|<%=?[^%]{1,60}%>|"
+                   r"\[!--[\w.]{1,30}--\]|\{dede:[^}]{1,60}\}|\{\$[^{}\s]{1,40}\}|\{pe\.[^}]{1,40}\}|@\{[^{}\s]{1,40}\})")
+
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|前一篇|后一篇|上一则|下一则|上一則|下一則|上一頁|下一頁|上一版|下一版)"), 120),
     LineRule("breadcrumb", _re(r"^(您|你)?(当前|现在|目前|目前的)?(的)?(所在)?(位置|所在位置)" + _C), 150),
@@ -135,9 +175,9 @@ LINE_RULES: tuple[LineRule, ...] = (
                                    r"(@[\w-]+\.\w|\d{3}[-.\s]\d{4})"), 250, prose_guard=False),
     LineRule("cookie_notice", _re(r"(本网站|本網站|本站|我们|我們)\S{0,4}(使用|采用|啟用|启用)\s*\S{0,20}?cookies?|(接受|同意)(全部|所有)?\s*cookies?|"
         r"\b(we|this\s+(web)?site|our\s+(web)?site)\s+(use|uses|set|sets)\s+(\S+\s+){0,2}cookies|accept\s+(all\s+|additional\s+)?cookies|"
-        r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False),
+        r"cookies?\s*(政策|設定|设置|policy|settings|preferences)"), 200, prose_guard=False, hints=('cookie',)),
     LineRule("app_promo", _re(r"(下载|打开).{0,12}(客户端|APP)|更多.{0,12}请.{0,4}下载|(扫描|扫码|长按).{0,12}(二维码|关注)|"
-                              r"关注.{0,12}(公众号|官方微信|官方微博|视频号)|点.?在看|看都看完了|^\S{2,10}(公众号|官方微博|官方微信)$"), 80),
+                              r"关注.{0,12}(公众号|官方微信|官方微博|视频号)|点.?在看|看都看完了|^\S{2,10}(公众号|官方微博|官方微信)$"), 80, hints=('下载', '打开', '更多', '扫', '长按', '关注', '在看', '看完', '公众号', '官方')),
     LineRule("tip_line", _re(r"^[【\[（(]?\S{0,8}(报料|爆料|新闻线索)(热线|电话|邮箱|微信)?\s*[:：]"), 80, prose_guard=False),
     LineRule("reprint_notice", _re(r"未经(授权|许可|允许).{0,8}(不得|禁止)(转载|使用)|转载请注明|本文(来自|来源于).{0,20}(请下载|APP|客户端)"), 120),
     LineRule("original_title", _re(r"^[（(【\[]?\s*(本文)?原(标题|題|題目|题目|题)(为|為)?\s*[:：《“\"]"), 150, prose_guard=False),
@@ -150,6 +190,53 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("js_leftover", _re(r"^(var\s+\w+\s*=|function\s*\w*\s*\(|document\.write|window\.|\$\(|jQuery\(|<!--|//\s*<!\[CDATA)"), 1000, prose_guard=False),
     LineRule("digit_run", _re(r"^[\d\s,.]*\d{10,}[\d\s,.]*$"), 200),
     LineRule("print_close", _re(r"^[【\[]\s*(打印|关闭|返回|顶部|收藏|评论|推荐|纠错)\s*[】\]]"), 60),
+    # "本报记者 张三 李四", "（记者 张三 通讯员 李四）", "执笔人：张三" left in the body (the names are
+    # read into `author` by pagemeta when the line sits next to the title or at the end).
+    LineRule("reporter_credit", re.compile(REPORTER_CREDIT_RE.pattern + r"|^[（(【\[]?\s*(?:执笔人|執筆人|执笔|執筆|撰稿人)\s*[:：]\s*"
+                                           r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*\s*[）)】\]]?$"), 60),
+    LineRule("page_bar", _re(rf"^(?=\s*[\d\[【(（首上下尾末前后共第当跳转到GgPpNnFfLl<>«»‹›＜＞.…])(?=.*(?:页|頁|Page|Next|Prev|>>|»|[\[【]\s*\d))(?:\s*{_PAGE_TOKEN}\s*[|｜,，]?)+\s*$"), 120),
+    # "人民网 www.people.com.cn", "（更多内容请继续关注 某某网 www.example.com.cn）", "~ 某某财经 網址: www.example.com";
+    # a Chinese site name is required: "Website: https://www.example.com/" in an English listicle is content
+    LineRule("site_domain", _re(
+        rf"^(?=.*[\u4e00-\u9fff])[\s(（~\-—·|]*(?:(?:更多|欢迎).{{0,8}}?(?:关注|访问|登录|登陆)\s*)?(?:[\u4e00-\u9fffA-Za-z·&]{{2,20}}\s*(?:网址|網址|域名)?\s*[:：]?\s*)?"
+        rf"[(（]?\s*{_DOMAIN}\s*[)）]?(?:\s*[\u4e00-\u9fff]{{2,12}})?[\s)）~]*$"), 60, hints=('.',)),
+    # Widgets whose text reads as a sentence, so no prose guard: each names what it asks of the reader.
+    # (English "Was this helpful?" and "Already a subscriber?" lines are left alone: English
+    # benchmark annotators keep them as part of the page's main content.)
+    LineRule("survey_widget", _re(
+        r"您对(本文|本页|此文|这篇文章|本网站|本站|我们的服务)(的)?(满意度|评价|是否满意|满意吗)|"
+        r"(本文|这篇文章|此文|本页|该文章|本页面|本条信息)(的)?(内容|信息)?(是否)?对(您|你)有(所)?(帮助|用)|请(为|对)(本文|本页|此文)(打分|评分|评价)"),
+        80, prose_guard=False, hints=('满意', '帮助', '有用', '打分', '评分', '评价')),
+    LineRule("login_widget", _re(
+        r"^(请|您|你)?(需要|须|必须)?(先)?(登录|登陆|登入)(后|以后)?(才能|才可以|方可|即可|再)?"
+        r"(发表评论|评论|回复|回帖|发帖|查看全文|阅读全文|查看|下载|参与讨论|参与互动|操作|收藏|点赞|留言)[。.!！]?\s*"
+        r"(登录\s*[|｜/]?\s*注册|立即登录|马上登录)?$|^(登录|登陆)\s*[|｜/]\s*注册$|(还没有|没有)(账号|帐号)[？?]?\s*(立即|马上)?注册|"
+        r"^(Please\s+)?(sign|log)\s?in\s+(to|or\s+register\s+to)\s+(read|continue|comment|view|post|reply|access)"),
+        50, prose_guard=False, hints=('登录', '登陆', '登入', '账号', '帐号', 'sign', 'log')),
+    LineRule("paywall", _re(
+        r"(订阅|开通会员|成为会员|购买|付费|开通VIP|升级会员)(后|即可|才能|以)?(继续)?(阅读|查看|解锁)(全文|完整内容|剩余内容|剩余部分|完整版)|"
+        r"剩余\s*\d+\s*%\s*(未读|内容)|试读(已)?结束|本文为(付费|会员专享|VIP)(内容|文章)|"
+        r"Subscribe\s+(now\s+|today\s+)?(to|for)\s+(continue|keep)\s+reading|continue reading,?\s+(please\s+)?(subscribe|sign in|log in)|"
+        r"You(’|')?(ve| have) reached your (limit|maximum) of free (articles|stories)|"
+        r"This (article|story|content) is (only )?(available|reserved) (to|for) (paid )?subscribers|Subscribe to (read|unlock) (the full|this)"),
+        120, prose_guard=False, hints=('订阅', '会员', '购买', '付费', 'vip', '剩余', '试读', '本文为', 'subscri', 'reached your', 'continue reading')),
+    LineRule("loading_widget", _re(
+        r"^(正在|努力|数据|内容|页面|图片)?(加载|載入|载入)(中)?\s*[，,]?\s*(请稍候|请稍等|请耐心等待)?[.。…]*$|"
+        r"^Loading(,?\s+please\s+wait)?[.…]*$|^Please wait[.…]*$"), 30, prose_guard=False),
+    # Platform and reprint disclaimers that read as sentences: they speak of the site itself (本平台, 本网).
+    LineRule("platform_disclaimer", _re(
+        r"(本平台|本网站?|本站|本号|本公众号)\S{0,4}(仅|只)提供信息(发布|存储)(空间)?服务|系信息发布平台|"
+        r"(观点|内容|文章)仅代表作者(本人|个人)|不代表本(网|站|平台|号|报|刊)(的)?(立场|观点)|并不代表本(网|站|平台)赞同|"
+        r"如有侵权[，,]?\s*请?(联系|与)|转载(此文|本文)?(是|仅)?(出于|目的在于)传递更多信息"), 200, prose_guard=False, hints=('信息', '代表', '侵权')),
+    # Unfilled CMS template placeholders on Chinese court and notice pages: tokens after a Chinese
+    # label ("发布日期：${fbrq}", "当事人：null"), or tokens only Chinese CMSs use ($!{…}, [!--…--],
+    # {dede:…}). A bare "{{ form }}" or "${HOME}" line is code in an English manual.
+    LineRule("template_residue", re.compile(
+        rf"^(?=.*[\u4e00-\u9fff])(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*{_TEMPLATE_TOKEN}"
+        rf"(?:\s*(?:{_TEMPLATE_TOKEN}|[\u4e00-\u9fff]{{1,8}}\s*[:：]|[|｜,，、/\-]))*\s*$|"
+        rf"^(?:\s*{_CMS_TOKEN})+\s*$|"
+        r"^(?:\s*[\u4e00-\u9fff]{1,8}\s*[:：]\s*(?:null|undefined|NaN)\s*)+$"), 120,
+        prose_guard=False, hints=('{', '<%', '[!--', 'null', 'undefined', 'nan')),
 )
 
 CUT_RULES: tuple[CutRule, ...] = (
@@ -162,6 +249,25 @@ CUT_RULES: tuple[CutRule, ...] = (
         r"^(网友评论|新闻评论|发表评论|我要评论|评论区|全部评论|最新评论|热门评论|精彩评论|用户评论|留言板|网友留言|"
         r"已有\s*\d+\s*(件|条|人)\s*(评论|参与))(?!.*[。！？][”’」』]?\s*$)")),
     CutRule("disclaimer", _re(r"^[【\[]?\s*(特别声明|免责声明|郑重声明|版权声明|声明|Notice)\s*[】\]]?\s*[:：]"), 300),
+    # the same statements (and 反侵权公告) after other text on the line, or as a heading alone
+    CutRule("statement_block", _re(
+        r"(?:^|[\s▲■●◆★☆|｜】\]）)>》])[【\[（(]?\s*(?:" + _spaced("版权声明", "版權聲明", "免责声明", "免責聲明", "反侵权公告",
+        "反侵權公告", "侵权声明", "法律声明", "版权公告", "免责条款", "郑重声明", "鄭重聲明", "特别声明", "特別聲明") +
+        r")\s*(?:[】\]）)]\s*[:：]?|[:：]|$)"), 400),
     CutRule("footer", _re(r"^(版权所有|版權所有|Copyright|©)|ICP\s*(备|證|证)\s*[\d号字第]|公网安备"), 120),
     CutRule("prev_next", _re(r"^[\[【]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一則|下一則)(?!.*。\s*$)"), 120),
+    # A topic box after the body: the headline again, one sentence, then "更多>>".
+    CutRule("topic_box", _re(r"^[【\[]?\s*(更多|查看更多|了解更多|更多内容|更多详情)\s*(>>|»|>|＞＞|＞|→|…|\.\.\.)\s*[】\]]?$|^[【\[]\s*更多\s*[】\]]$"),
+            12, box_lines=2),
+)
+
+TITLE_RULES: tuple[TitleRule, ...] = (
+    TitleRule("column_name", re.compile(r"^.+$"), 30),  # 栏目 name or breadcrumb above the title
+    # 引题: a lead-in line above the main title, no sentence of its own ("坚决贯彻…，全力以赴…")
+    TitleRule("lead_in_title", re.compile(r"^(?=.*[\u4e00-\u9fff])[^。！？!?]{4,}$"), 60),
+    # 副题: "——记通渭县优秀共产党员张三" under the title
+    TitleRule("subtitle", re.compile(r"^\s*(?:——|—|--|－－)\s*[^。！？]{2,}$"), 60, above=False),
+    # 发文字号 of an official document under its title: "天政办发〔2020〕18号", "国办函〔2019〕5号"
+    TitleRule("doc_number", re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】]\s*第?\s*\d{1,4}\s*[号號]$"),
+              30, above=False),
 )

@@ -5,6 +5,7 @@ Pure string functions; the extractor calls them on the final paragraphs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterable
@@ -71,6 +72,32 @@ def clean_line(line: str) -> str:
     return _SPACE_RE.sub(" ", line).strip()
 
 
+# "2020 年 1 月 31 日" as some CMSs space their titles: no space between a digit and 年/月/日.
+_DATE_SPACING_RE = re.compile(r"(?<=\d)[\s\u3000]+(?=[年月日号])|(?<=[年月])[\s\u3000]+(?=\d)")
+# Anchor and edit links glued to a heading: "Models¶" (Sphinx), "简介[编辑]" (MediaWiki)
+_HEADING_LINK_RE = re.compile(r"\s*(?:¶|\[(?:编辑|編輯|edit)\])\s*$", re.I)
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# Markup, not text about markup: a closing tag, or a tag with attributes. "30 Years of <br>
+# Tags" is a title that names a tag.
+_MARKUP_RE = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>|<[A-Za-z][A-Za-z0-9]*\s+[\w:-]+\s*=")
+
+
+def strip_tags(text: str) -> str:
+    """Remove HTML tags left inside a text value, when the value holds real markup."""
+    if "<" not in text or not _MARKUP_RE.search(text):
+        return text
+    return _TAG_RE.sub("", text)
+
+
+def clean_title(title: str | None) -> str | None:
+    """A title as it should be stored: one line, no markup, no spaces inside dates, no "¶"."""
+    if not title:
+        return title
+    title = _HEADING_LINK_RE.sub("", _DATE_SPACING_RE.sub("", clean_line(strip_tags(title))))
+    return title or None
+
+
+@functools.lru_cache(maxsize=65536)
 def paragraph_key(line: str) -> str:
     """A comparison key for spotting a paragraph a page holds twice."""
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", line)).lower()

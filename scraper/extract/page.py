@@ -18,13 +18,15 @@ import lxml.html
 from ..models import CleanConfig, Document
 from . import dom
 from .blocks import BlockMap, block_map
+from .bylines import parse_meta_line
 from .candidates import Candidate, block_run, selected, whole_page
-from .choose import choose
+from .choose import choose, page_type
+from .language import document_lang
 from .features import Reading, candidate_features, page_features, vectors
-from .fields import Fields, choose_title, decide, strip_description, strip_title
+from .fields import Fields, choose_title, decide, strip_description
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
-from .noise import drop_noise_lines
+from .noise import drop_noise_lines, strip_title
 from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
@@ -34,6 +36,7 @@ from .trafilatura_body import is_scrap, trafilatura_candidate
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK_SHARE = 0.15
+_SAMPLE_CHARS = 8000
 _THREAD_RULES = frozenset(("comments",))
 
 
@@ -50,7 +53,7 @@ class Extracted:
 def is_cjk_page(root: lxml.html.HtmlElement) -> bool:
     """Most letters of the visible text are Chinese, Japanese or Korean."""
     body = root.find("body")
-    sample = etree.tostring(body if body is not None else root, method="text", encoding="unicode")[:20000]
+    sample = etree.tostring(body if body is not None else root, method="text", encoding="unicode")[:_SAMPLE_CHARS]
     cjk = len(_CJK_RE.findall(sample))
     latin = len(_LATIN_RE.findall(sample))
     return cjk > 0 and cjk / (cjk + latin) >= _CJK_SHARE
@@ -83,10 +86,21 @@ def _candidates(page: _Page) -> list[Candidate]:
     if page.records is not None:  # the container of the repeated records: a thread, a listing
         allow = page.pruning.kept(allow=_THREAD_RULES)
         found.append(Candidate("records", [i for i in page.bmap.inside(page.records.container) if allow[i]]))
-    traf = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
-    if traf is not None:
-        found.append(traf)
     return found
+
+
+def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
+    """trafilatura's reading, last: it prunes and renames the tree it reads, so it gets
+    the tree once our own readings and the metadata are done, minus the masked regions.
+
+    Not asked when the article lies in a layout table's cell: trafilatura then keeps
+    the whole table, and its reading is refused anyway (trafilatura_body).
+    """
+    if page.config.body_selector or (run is not None and run.in_layout_table()):
+        return []
+    page.pruning.drop_masked()
+    found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=True)
+    return [found] if found is not None else []
 
 
 @dataclass(frozen=True)
@@ -114,27 +128,51 @@ def _metadata(page: _Page, anchor: Candidate | None) -> _Meta:
     return _Meta(head, frozenset(body.meta_indexes), decide(head, body, head.title, page.url, page.cjk))
 
 
+_EDGE_LINES = 5
+
+
+def _trim_metadata_lines(lines: list[str]) -> list[str]:
+    """Lines at either end that are nothing but metadata (发布日期：…, By Jane Doe) go, as they
+    do from our own readings: a table of fields above an article is not its body."""
+    start = 0
+    while start < min(len(lines), _EDGE_LINES) and parse_meta_line(lines[start]).only_metadata:
+        start += 1
+    end = len(lines)
+    while end > max(start, len(lines) - _EDGE_LINES) and _labelled_metadata(lines[end - 1]):
+        end -= 1  # a bare date closing a notice is its 落款, and stays
+    return lines[start:end]
+
+
+def _labelled_metadata(line: str) -> bool:
+    meta = parse_meta_line(line)
+    return meta.only_metadata and (meta.labelled or bool(meta.fields))
+
+
 def _finish(page: _Page, chosen: Candidate, meta: _Meta) -> Extracted:
     """The document a candidate gives: its lines without metadata lines, title and noise, normalised."""
     blocks = page.bmap.blocks
     if chosen.lines is not None:  # another extractor's lines: the byline lines go by their text
         meta_lines = {blocks[i].text for i in meta.meta_indexes}
-        lines = [line for line in chosen.lines if line not in meta_lines]
+        lines = _trim_metadata_lines([line for line in chosen.lines if line not in meta_lines])
     else:
         lines = [
             blocks[i].text for i in chosen.indexes
             if i not in meta.meta_indexes and (page.config.include_tables or blocks[i].tag != "tr")
         ]
-    lines, counts = drop_noise_lines(strip_title(lines, meta.head.title))
+    lines, title_counts = strip_title(lines, meta.head.title)
+    lines, counts = drop_noise_lines(lines, title=meta.head.title)
+    counts.update(title_counts)
     lines = normalize_lines(lines)
     if chosen.lines is not None:
         if is_scrap(lines):
             lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
         lines = strip_description(lines, meta.head.description)
     fields, head = meta.fields, meta.head
+    text = "\n".join(lines)
     document = Document(
-        url=page.url, title=fields.title, text="\n".join(lines), date=fields.date, source=fields.source,
-        author=fields.author, editor=fields.editor, site_name=head.site_name, lang=fields.lang,
+        url=page.url, title=fields.title, text=text, date=fields.date, source=fields.source,
+        author=fields.author, editor=fields.editor, site_name=head.site_name,
+        lang=fields.lang,
         canonical_url=head.canonical_url, description=head.description,
     )
     removed = {**page.pruning.counts, **chosen.removed}
@@ -154,8 +192,16 @@ class Choice:
 
 def _choose(page: _Page) -> Choice:
     candidates = _candidates(page)
-    meta = _metadata(page, next((c for c in candidates if c.name in ("run", "selector")), None))
-    finished = [_finish(page, c, meta) for c in candidates]
+    run = next((c for c in candidates if c.name in ("run", "selector")), None)
+    meta = _metadata(page, run)
+    candidates += _trafilatura(page, run)
+    done: dict[tuple, Extracted] = {}  # readings that select the same blocks are finished once
+    finished = []
+    for c in candidates:
+        key = (tuple(c.indexes), c.lines is not None and tuple(c.lines))
+        if key not in done:
+            done[key] = _finish(page, c, meta)
+        finished.append(replace(done[key], candidate=c.name))
     rows = candidate_features(
         [Reading(c, ex.document.text.split("\n") if ex.document.text else [], ex.noise_lines)
          for c, ex in zip(candidates, finished)],
@@ -163,7 +209,13 @@ def _choose(page: _Page) -> Choice:
     )
     facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
     vecs = vectors(facts, rows)
-    return Choice(finished, vecs, choose([ex.candidate for ex in finished], vecs, page.cjk))
+    names = [ex.candidate for ex in finished]
+    chosen = choose(names, vecs, page.cjk)
+    kind, _ = page_type(names, vecs)
+    doc = finished[chosen].document
+    lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang))
+    return Choice(finished, vecs, chosen)
 
 
 def readings(html: str, url: str | None = None, config: CleanConfig | None = None) -> Choice:
@@ -172,7 +224,7 @@ def readings(html: str, url: str | None = None, config: CleanConfig | None = Non
 def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
     html = strip_pinyin_annotations(html)
     root = dom.parse_html(html)
-    head = read_head(root)
+    head = read_head(root, url, html)
     cjk = bool(config.body_selector) or is_cjk_page(root)
     if cjk:  # before pruning: a share box may hold the date
         source, date = scan_source_and_date(root)

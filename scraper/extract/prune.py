@@ -31,18 +31,24 @@ _SKIP_TAGS = frozenset(
 _MOST = 0.5  # a region with more than this share of the page's prose holds the article
 
 
-def _matches(el: lxml.html.HtmlElement, rule: ElementRule) -> bool:
-    if el.tag in rule.tags:
-        return True
-    if rule.attr is None:
-        return False
-    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".strip().lower()
-    return bool(attrs) and bool(rule.attr.search(attrs))
+def _rule_for(el: lxml.html.HtmlElement, rules: tuple[ElementRule, ...], tags: frozenset[str]) -> ElementRule | None:
+    """The first rule naming this element by tag or class/id (most elements have neither)."""
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident and el.tag not in tags:
+        return None
+    attrs = f"{cls or ''} {ident or ''}".strip().lower()
+    for rule in rules:
+        if el.tag in rule.tags or (attrs and rule.attr is not None and rule.attr.search(attrs)):
+            return rule
+    return None
 
 
 def prose_chars(block: Block) -> int:
     """Characters of prose a block holds (0 for chrome): what the guards weigh."""
-    return max(0, block.chars - block.link_chars) if block_value(block) > 0 else 0
+    cached = block.__dict__.get("_prose")
+    if cached is None:
+        cached = block.__dict__["_prose"] = max(0, block.chars - block.link_chars) if block_value(block) > 0 else 0
+    return cached
 
 
 @dataclass
@@ -54,6 +60,14 @@ class Pruning:
     guarded: Counter = field(default_factory=Counter)  # rule name -> regions spared (they hold the article)
     lifted: bool = False  # the masks took more prose than they left and were lifted
     spared: list[range] = field(default_factory=list)  # the regions the guard kept
+    masked: list[lxml.html.HtmlElement] = field(default_factory=list)  # the regions masked
+
+    def drop_masked(self) -> None:
+        """Take the masked regions out of the tree (for an extractor that reads the tree
+        after us: less to walk, and no menu to mistake for text)."""
+        for el in self.masked:
+            if el.getparent() is not None:
+                el.drop_tree()
 
     def kept(self, allow: frozenset[str] = frozenset(), strict: bool = False) -> list[bool]:
         """Per block: kept, when the rules named in `allow` are not applied.
@@ -73,17 +87,19 @@ class _Region:
     rule: str
     span: range
     prose: int
+    element: lxml.html.HtmlElement
 
 
 def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, total_chars: int,
              char_prefix: list[int], pruning: Pruning) -> list[_Region]:
     """Top-down: the regions rules match, not descending into one that is masked."""
     found: list[_Region] = []
+    tags = frozenset(t for r in rules for t in r.tags)
     stack = list(reversed(root))
     while stack:
         el = stack.pop()
         if isinstance(el.tag, str) and el.tag not in _SKIP_TAGS:
-            rule = next((r for r in rules if _matches(el, r)), None)
+            rule = _rule_for(el, rules, tags)
             if rule is not None:
                 span = bmap.inside(el)
                 prose = prefix[span.stop] - prefix[span.start]
@@ -92,7 +108,7 @@ def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, t
                     pruning.guarded[rule.name] += 1
                     pruning.spared.append(span)
                 else:
-                    found.append(_Region(rule.name, span, prose))
+                    found.append(_Region(rule.name, span, prose, el))
                     continue
         stack.extend(reversed(el))
     return found
@@ -119,6 +135,7 @@ def prune(root: lxml.html.HtmlElement, bmap: BlockMap, rules: tuple[ElementRule,
         regions = [r for r in regions if not r.prose]
     for region in regions:
         pruning.counts[region.rule] += 1
+        pruning.masked.append(region.element)
         for i in region.span:
             pruning.removed_by[i] = region.rule
     return pruning

@@ -22,7 +22,9 @@ _DIGITS_RE = re.compile(r"\d+")
 _MIN_RECORDS = 3
 _MIN_RECORD_CHARS = 15  # a record carries at least a title's worth of text
 _TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\b(?:ago|yesterday|前)\b|[天小时分钟]前", re.I)
+_LARGEST_SHARE = 0.6  # records are alike: one holding most of the text is a layout column
 _HEAD_BLOCKS = 6  # a post's date sits in its first lines
+_DATED_SAMPLE = 20  # records looked at for dates
 _RECORD_TAGS = frozenset("div li article section tr table dl dd dt tbody ul ol p".split())
 
 
@@ -34,7 +36,7 @@ class Records:
     spans: tuple[range, ...]  # each record's blocks
     chars: int
     link_chars: int
-    dated: int  # records carrying a date or a time of day
+    dated: float  # records carrying a date or a time of day (estimated from the first ones)
 
     @property
     def count(self) -> int:
@@ -72,14 +74,16 @@ def find_records(root: lxml.html.HtmlElement, bmap: BlockMap) -> Records | None:
                     groups.setdefault(sig, []).append(span)
         for spans in groups.values():
             if len(spans) >= _MIN_RECORDS:
-                total = sum(chars[s.stop] - chars[s.start] for s in spans)
-                if best is None or total > best[0]:
+                sizes = [chars[s.stop] - chars[s.start] for s in spans]
+                total = sum(sizes)
+                if max(sizes) <= _LARGEST_SHARE * total and (best is None or total > best[0]):
                     best = (total, el, spans)
     if best is None:
         return None
     total, container, spans = best
     blocks = bmap.blocks
-    dated = sum(1 for s in spans if any(_TIME_RE.search(blocks[i].text) or find_dates(blocks[i].text)
-                                        for i in list(s)[:_HEAD_BLOCKS]))
+    sample = spans[:_DATED_SAMPLE]
+    dated = sum(1 for s in sample if any(_TIME_RE.search(blocks[i].text) or find_dates(blocks[i].text)
+                                         for i in list(s)[:_HEAD_BLOCKS])) * len(spans) / len(sample)
     link_chars = sum(links[s.stop] - links[s.start] for s in spans)
     return Records(container, tuple(spans), total, link_chars, dated)

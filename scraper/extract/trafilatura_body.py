@@ -8,7 +8,6 @@ its text output.
 
 from __future__ import annotations
 
-import copy
 import re
 
 import lxml.etree as etree
@@ -126,8 +125,8 @@ def locate(lines: list[str], blocks: list[Block]) -> list[int]:
 
 def trafilatura_candidate(root: lxml.html.HtmlElement, bmap: BlockMap, url: str | None,
                           include_tables: bool, fast: bool = False) -> Candidate | None:
-    """trafilatura's reading of the page, on a copy of our tree (it prunes what it is given)."""
-    body = trafilatura_body(copy.deepcopy(root), url, include_tables, fast)
+    """trafilatura's reading of the page, on our tree (which it prunes: nothing reads it after)."""
+    body = trafilatura_body(root, url, include_tables, fast)
     if body is None:
         return None
     lines = trafilatura_lines(body)
