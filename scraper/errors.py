@@ -87,6 +87,15 @@ class ConnectError(FetchError):
     pass
 
 
+class ProtocolError(FetchError):
+    """The server broke HTTP (oversized headers, bad chunking, a garbled status line);
+    asking again gets the same answer, so it is not retried."""
+
+
+class TruncatedBodyError(ProtocolError):
+    """The body ended before its Content-Length or last chunk (cut short, or reset)."""
+
+
 class RobotsDisallowedError(FetchError):
     pass
 

@@ -1,11 +1,14 @@
 """`clean_many`: clean many inputs, in parallel if asked, results in input order.
 
-The Python twin of `scraper clean -i LIST -j N`. Each input (URL, file, `-`) is read
-and cleaned by `clean_one`, which never raises for a bad page: its `Cleaned` says
-what went wrong. With workers > 1 the work runs on the crawler's worker pool
-(scraper/crawl/pool.py: processes over pipes, cleaning code preloaded), at most
-`window` inputs ahead of the one being yielded, so memory stays bounded and output
-order is the input order whatever finishes first.
+The Python twin of `scraper clean -i LIST -j N --time-limit S`. Each input (URL, file,
+`-`) is read and cleaned by `clean_one`, which never raises for a bad page: its
+`Cleaned` says what went wrong. With workers > 1, or a `time_limit`, the cleaning
+runs on the crawler's worker pool (scraper/crawl/pool.py: processes over pipes), at
+most `window` inputs ahead of the one being yielded, so memory stays bounded and
+output order is the input order whatever finishes first. There inputs are read in
+this process (URLs fetched concurrently) and only the cleaning goes to a worker:
+the CPU deadline then bounds the cleaning alone, never a slow download, and the
+bytes of a page over the limit are still at hand for `--save`.
 
     for result in scraper.clean_many(["a.html", "http://x.cn/b.html"], workers=4):
         print(result.input, result.document.title if result.ok else result.error)
@@ -17,7 +20,7 @@ import asyncio
 import hashlib
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -71,60 +74,95 @@ def _stdin_once(args: list[str], url: str | None) -> dict[str, Fetched | Cleaned
 
 
 def clean_many(inputs: Iterable[str], *, url: str | None = None, config: CleanConfig | None = None,
-               workers: int = 1, keep_fetched: bool = False, window: int | None = None) -> Iterator[Cleaned]:
+               workers: int = 1, keep_fetched: bool = False, window: int | None = None,
+               time_limit: float | None = None) -> Iterator[Cleaned]:
     """Yield one `Cleaned` per input, in input order. workers=1 cleans in this process;
     more use that many worker processes (`window`, default 4 per worker, bounds the
-    inputs in flight)."""
+    inputs in flight). `time_limit`: CPU seconds one input's cleaning may take; a page
+    over it comes back as a `TooSlowError` failure (its worker is killed and replaced).
+    Only a process can be stopped mid-parse, so a limit cleans in a worker even with
+    workers=1."""
     args = list(inputs)
     pre = _stdin_once(args, url)
 
-    def job(arg: str) -> tuple:
-        given = pre.get(arg) if arg == "-" else None
-        return (arg, url, config, keep_fetched, given)
-
-    if workers <= 1:
+    if workers <= 1 and time_limit is None:
         for arg in args:
             given = pre.get(arg) if arg == "-" else None
-            yield given if isinstance(given, Cleaned) else clean_one(*job(arg))
+            yield given if isinstance(given, Cleaned) else clean_one(arg, url, config, keep_fetched, given)
         return
-    yield from _parallel(args, job, pre, workers, window or 4 * workers)
+    workers = max(1, workers)
+    yield from _on_pool(args, _Job(url, config, keep_fetched, pre), workers, window or 4 * workers, time_limit)
 
 
-def _parallel(args: list[str], job, pre: dict, workers: int, window: int) -> Iterator[Cleaned]:
+@dataclass(frozen=True)
+class _Job:
+    """What every input of one clean_many call shares."""
+
+    url: str | None
+    config: CleanConfig | None
+    keep_fetched: bool
+    pre: dict
+
+
+def _on_pool(args: list[str], job: _Job, workers: int, window: int, time_limit: float | None) -> Iterator[Cleaned]:
     from .crawl.pool import WorkerPool
 
     loop = asyncio.new_event_loop()
-    pool = WorkerPool(workers)
-    pending: deque[tuple[str, asyncio.Future | Cleaned]] = deque()
+    # fork=True: workers forked from this process (the cleaning code is already imported)
+    # when it runs no thread; they start before any socket is open, so none inherits one.
+    pool = WorkerPool(workers, cpu_limit=time_limit, fork=True)
+    pending: deque[asyncio.Task] = deque()
     todo = iter(args)
     try:
+        loop.run_until_complete(pool.start())
         while True:
             while len(pending) < window:
                 arg = next(todo, None)
                 if arg is None:
                     break
-                given = pre.get(arg) if arg == "-" else None
-                if isinstance(given, Cleaned):
-                    pending.append((arg, given))
-                else:
-                    pending.append((arg, loop.create_task(pool.run(clean_one, *job(arg)))))
+                pending.append(loop.create_task(_read_and_clean(arg, job, pool)))
             if not pending:
                 return
-            arg, task = pending.popleft()
-            if isinstance(task, Cleaned):
-                yield task
-                continue
-            try:
-                yield loop.run_until_complete(task)
-            except Exception as exc:  # noqa: BLE001 - a worker that died: this input failed, go on
-                yield Cleaned(arg, None, f"cleaning worker failed: {exc}", type(exc).__name__)
+            yield loop.run_until_complete(pending.popleft())
     finally:
-        for _, task in pending:
-            if isinstance(task, asyncio.Future):
-                task.cancel()
+        for task in pending:
+            task.cancel()
         pool.close()
         loop.run_until_complete(asyncio.sleep(0))  # let cancelled tasks finish
         loop.close()
+
+
+async def _read_and_clean(arg: str, job: _Job, pool) -> Cleaned:
+    """Read `arg` here, clean it in a worker; every failure becomes `Cleaned.error`."""
+    from .crawl.pool import TooSlowError
+
+    fetched = await _read(arg, job)
+    if isinstance(fetched, Cleaned):
+        return fetched
+    kept = fetched if job.keep_fetched else None
+    try:
+        result = await pool.run(clean_one, arg, job.url, job.config, False, fetched)
+    except TooSlowError as exc:
+        return Cleaned(arg, None, f"too slow: {exc}", "TooSlowError", kept)
+    except Exception as exc:  # noqa: BLE001 - a worker that died: this input failed, go on
+        return Cleaned(arg, None, f"cleaning worker failed: {exc}", type(exc).__name__, kept)
+    return replace(result, fetched=kept)
+
+
+async def _read(arg: str, job: _Job) -> Fetched | Cleaned:
+    """The bytes of one input (URLs fetched without blocking the other inputs), or why not."""
+    given = job.pre.get(arg) if arg == "-" else None
+    if given is not None:
+        return given
+    try:
+        inp = resolve_input(arg)
+        if inp.kind == "url":
+            from .sources.http import fetch_url_async
+
+            return await fetch_url_async(inp.location)
+        return read_input(inp, url=job.url)
+    except ScraperError as exc:
+        return Cleaned(arg, None, str(exc), type(exc).__name__)
 
 
 # --- naming output files ------------------------------------------------------------

@@ -140,6 +140,7 @@ class PageRecord:
     body: bytes | None = None
     error: str | None = None
     kind: str | None = None  # "article" | "list" | other page kinds the crawler tells apart
+    kind_reason: str | None = None  # why the crawler decided that kind (shown by `scraper show`)
 
     @classmethod
     def from_fetched(cls, fetched: Fetched, decoded: Decoded | None = None, **extra: Any) -> "PageRecord":

@@ -58,3 +58,30 @@ def page_urls(store: Store) -> set[str]:
 def frontier_state(store: Store, url: str) -> tuple | None:
     found = rows(store, "SELECT state, kind, last_error FROM frontier WHERE url = ?", url)
     return found[0] if found else None
+
+
+def attribute_bomb(n: int = 200_000) -> bytes:
+    """A 1.9 MB page whose one tag carries n distinct attributes (lxml is quadratic in
+    them), followed by a real article, as a hostile site would serve it."""
+    attrs = " ".join(f"d{i}=1" for i in range(n))
+    body = article("属性", links="")
+    return body.replace(b"<div class=content>", f"<div class=content {attrs}>".encode(), 1)
+
+
+def spin_on_slow(body: bytes, url: str, content_type, rules):
+    """`process_page`, but CPU-bound for ever on URLs with '/slow' in them (a page that no
+    bound catches): what the worker pool's CPU limit is for."""
+    from scraper.crawl.work import process_page
+
+    while "/slow" in url:
+        pass
+    return process_page(body, url, content_type, rules)
+
+
+def link_flood(n: int = 100_000, articles: int = 30) -> bytes:
+    """A column page whose tag cloud of `n` in-scope links comes before its article list."""
+    cloud = "".join(f"<a href='/tag/{i}.html'>{i}</a> " for i in range(n))
+    items = "".join(f"<li><a href='/art/2024/1/5/art_7_{i}.html'>县政府召开第{i}次常务会议研究部署重点工作</a>"
+                    f" <a href='/art/2024/1/5/art_7_{i}.html'>详细</a></li>" for i in range(articles))
+    return (f"<html><head><meta charset=utf-8><title>工作动态</title></head><body><div class=tags>{cloud}</div>"
+            f"<ul class=list>{items}</ul></body></html>").encode()

@@ -153,24 +153,33 @@ def localhost(url: str) -> str:
 
 
 class Timed(RawServer):
-    """A RawServer that stamps each request and counts requests in flight."""
+    """A RawServer that counts requests in flight (for concurrency limits)."""
 
     def __enter__(self):
         super().__enter__()
-        self.lock = threading.Lock()
+        self.cond = threading.Condition()
         self.in_flight = 0
         self.max_in_flight = 0
+        self.answered = 0
         return self
 
-    def slow(self, seconds: float):
+    def held(self, cap: int, total: int, linger: float = 0.1, patience: float = 30.0):
+        """A handler that answers only once `cap` requests are in flight (or all that are
+        left of `total`), then lingers a moment in which a client over its cap would add
+        one more. A client that keeps its cap shows exactly `cap` at once, however slow
+        the machine: no answer races the next request."""
         def handler(req, sock):
-            with self.lock:
+            with self.cond:
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            time.sleep(seconds)
-            with self.lock:
+                self.cond.notify_all()
+                self.cond.wait_for(lambda: self.in_flight >= min(cap, total - self.answered), timeout=patience)
+            time.sleep(linger)  # only lets a misbehaving client show itself; never needed to pass
+            with self.cond:
                 self.in_flight -= 1
-            send_response(sock, 200, {}, b"slow")
+                self.answered += 1
+                self.cond.notify_all()
+            send_response(sock, 200, {}, b"held")
         return handler
 
 

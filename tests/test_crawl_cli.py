@@ -118,17 +118,38 @@ def test_a_symlink_to_a_locked_store_is_refused_too(tmp_path):
     assert db.read_bytes() == b""  # refused before the store was opened
 
 
-def test_run_every_stops_between_runs():
-    stopper, calls = Stopper(), []
+class _VirtualStopper(Stopper):
+    """A Stopper whose sleep advances a virtual clock instead of waiting: the schedule
+    is checked as computed, not as a loaded machine happens to keep it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        self.now += max(0.0, seconds)
+        return not self.stopped
+
+
+def test_run_every_runs_start_to_start_and_stops_between_runs():
+    stopper, starts = _VirtualStopper(), []
+    durations = [10.0, 70.0, 5.0]  # the second run overruns the 60 s interval
 
     def once():
-        calls.append(time.monotonic())
-        if len(calls) == 3:
+        starts.append(stopper.now)
+        stopper.now += durations[len(starts) - 1]
+        if len(starts) == 3:
             stopper.stop()
-        return len(calls)
+        return len(starts)
 
-    assert run_every(0.05, once, stopper) == 3
-    assert len(calls) == 3 and calls[2] - calls[0] >= 0.09
+    assert run_every(60.0, once, stopper, clock=stopper.clock) == 3
+    assert starts == [0.0, 60.0, 130.0]  # start to start; after an overrun, the next at once
+    assert stopper.waits == [50.0, -10.0]  # (a negative wait sleeps 0)
 
 
 def _spawn(cfg: str, db, *extra: str) -> subprocess.Popen:

@@ -164,6 +164,12 @@ SITE = "[[sites]]\nname = 'a'\nseeds = ['http://a.cn/']\n"
      "sites[0].feeds[0]: port 123456 of 'http://a.cn:123456/rss.xml' is out of range (1-65535)"),
     ("[crawl]\nconcurrency = 100000\n" + SITE, "crawl.concurrency: must be at most 1000, got 100000"),
     (SITE + "max_pages = 99999999999999\n", "sites[0].max_pages: must be at most 1e+09, got 99999999999999"),
+    ("[crawl]\npage_cpu_limit = 0.01\n" + SITE, "crawl.page_cpu_limit: must be between 0.1 s and 1 h, got 0.01"),
+    ("[crawl]\npage_cpu_limit = '2h'\n" + SITE, "crawl.page_cpu_limit: must be between 0.1 s and 1 h, got '2h'"),
+    ("[crawl]\npage_cpu_limit = inf\n" + SITE, "crawl.page_cpu_limit: expected a duration like '6h', got inf"),
+    ("[crawl]\npage_cpu_limit = nan\n" + SITE, "crawl.page_cpu_limit: expected a duration like '6h', got nan"),
+    ("[crawl]\npage_cpu_limit = 'soon'\n" + SITE,
+     "crawl.page_cpu_limit: expected a duration like '30m', '6h' or '7d', got 'soon'"),
 ])
 def test_values_that_validate_as_numbers_but_break_a_run_are_refused(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -187,3 +193,5 @@ def test_the_limits_accepted_still_run(tmp_path):
                                          + SITE + "revisit_articles = '3650d'\nallowed_hosts = ['a.cn:65535', 'a.cn']\n"))
     assert config.sites[0].delay == 3600 and config.limits.max_body_bytes == 64 * 1024
     assert config.sites[0].revisit_articles == 3650 * 86400 and config.limits.user_agent.startswith("bot/1.0")
+    for limit, seconds in (("0.1", 0.1), ("'1h'", 3600.0), ("'90s'", 90.0)):
+        assert load_config(write(tmp_path, f"[crawl]\npage_cpu_limit = {limit}\n" + SITE)).page_cpu_limit == seconds

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from httpserv import RawServer, Timed, closed_port, localhost, page, robots, send_response, stamped
+from httpserv import RawServer, Timed, closed_port, localhost, page, robots, send_response
 
 from scraper.crawl.fetcher import Fetcher, error_reason
 from scraper.crawl.politeness import Politeness
@@ -17,6 +17,22 @@ from scraper.sources.http import FetchLimits
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=5, max_redirects=5)
 FAST_RETRY = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05, max_retry_after=5)
 QUICK = Politeness(concurrency=8, per_host_concurrency=8, delay=0.0)
+EPS = 1e-6  # float rounding of loop times: t + 0.3 - t is not always exactly 0.3
+
+
+def releases(f: Fetcher) -> list[tuple[str, float]]:
+    """(host, loop time) of every request the fetcher's politeness gate lets go. The
+    delay is kept between these times, so gaps between them prove it however loaded
+    the machine is; arrival times at the server would not (a late first arrival
+    shrinks the gap to the next, on time, one)."""
+    log: list[tuple[str, float]] = []
+    f.gates.on_release = lambda host, at: log.append((host, at))
+    return log
+
+
+def gaps(log: list[tuple[str, float]], host: str) -> list[float]:
+    times = [at for h, at in log if h == host]
+    return [b - a for a, b in zip(times, times[1:])]
 
 
 def run(coro):
@@ -35,7 +51,7 @@ def fetcher(**kw) -> Fetcher:
 
 def test_per_host_concurrency_is_respected():
     with Timed() as srv:
-        srv.route("/slow", srv.slow(0.15))
+        srv.route("/slow", srv.held(cap=2, total=6))
 
         async def main():
             async with fetcher(politeness=Politeness(concurrency=10, per_host_concurrency=2, delay=0)) as f:
@@ -47,7 +63,7 @@ def test_per_host_concurrency_is_respected():
 
 def test_global_concurrency_is_respected_across_hosts():
     with Timed() as srv:
-        srv.route("/slow", srv.slow(0.15))
+        srv.route("/slow", srv.held(cap=3, total=8))
 
         async def main():
             async with fetcher(politeness=Politeness(concurrency=3, per_host_concurrency=3, delay=0)) as f:
@@ -59,46 +75,51 @@ def test_global_concurrency_is_respected_across_hosts():
 
 
 def test_per_host_delay_spaces_requests_but_not_across_hosts():
-    log: list = []
     with RawServer() as srv:
-        srv.route("/p", stamped(page(), log))
+        srv.route("/p", page())
 
         async def main():
             async with fetcher(politeness=Politeness(delay=0.3, per_host_concurrency=4)) as f:
+                log = releases(f)
                 f.configure_host("localhost", delay=0.0)
                 await asyncio.gather(*(f.fetch(srv.url("/p")) for _ in range(3)))
                 await asyncio.gather(*(f.fetch(localhost(srv.url("/p"))) for _ in range(3)))
+                return log
 
-        run(main())
-    times = sorted(t for _, t in log)
-    first_host = times[:3]
-    assert all(b - a >= 0.28 for a, b in zip(first_host, first_host[1:]))
+        log = run(main())
+    assert srv.hits("/p") == 6 and srv.hits("/robots.txt") == 2
+    assert len(gaps(log, "127.0.0.1")) == 3  # robots.txt and three pages, each 0.3 s after the last
+    assert all(gap >= 0.3 - EPS for gap in gaps(log, "127.0.0.1")), log
+    assert [h for h, _ in log].count("localhost") == 4  # localhost (no delay) has a gate of its own
 
 
 # --- robots.txt --------------------------------------------------------------------------
 
 
 def test_robots_disallow_and_crawl_delay():
-    log: list = []
     with RawServer() as srv:
         srv.route("/robots.txt", robots(
             "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.3\nSitemap: http://x.test/sitemap.xml\n"))
-        srv.route("/a", stamped(page(), log))
-        srv.route("/b", stamped(page(), log))
+        srv.route("/a", page())
+        srv.route("/b", page())
         srv.route("/private/x", page())
 
         async def main():
             async with fetcher(politeness=Politeness(delay=0, per_host_concurrency=4)) as f:
+                log = releases(f)
                 with pytest.raises(RobotsDisallowedError, match="disallowed by"):
                     await f.fetch(srv.url("/private/x"))
                 await asyncio.gather(f.fetch(srv.url("/a")), f.fetch(srv.url("/b")))
-                return await f.robots_for(srv.url("/a")), f.gates.delay_for("127.0.0.1")
+                return await f.robots_for(srv.url("/a")), f.gates.delay_for("127.0.0.1"), log
 
-        info, delay = run(main())
+        info, delay, log = run(main())
     assert srv.hits("/private/x") == 0 and srv.hits("/robots.txt") == 1
+    assert srv.hits("/a") == srv.hits("/b") == 1
     assert info.status == "ok" and info.crawl_delay == 0.3 and info.sitemaps == ("http://x.test/sitemap.xml",)
     assert delay == 0.3
-    assert abs(log[1][1] - log[0][1]) >= 0.28
+    # robots.txt, /a and /b went through the gate (not /private/x): /a and /b at least
+    # Crawl-delay apart, and /a Crawl-delay after robots.txt (the delay was known by then)
+    assert len(log) == 3 and all(gap >= 0.3 - EPS for gap in gaps(log, "127.0.0.1")), log
 
 
 def test_robots_rules_for_our_user_agent():

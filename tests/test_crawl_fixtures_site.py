@@ -98,6 +98,7 @@ def test_second_run_finds_nothing_new(crawled):
     server, store, first, second, changes_after_first = crawled
     ok_pages = first.fetched - first.failed
     assert (second.new, second.changed) == (0, 0)
-    assert second.unchanged == ok_pages and second.fetched == first.fetched
+    assert second.unchanged + second.lists == ok_pages and second.fetched == first.fetched
+    assert (second.unchanged, second.lists) == (first.new, first.lists)  # documents, and list pages
     assert rows(store, "SELECT count(*) FROM changes")[0][0] == changes_after_first
     assert rows(store, "SELECT count(*) FROM pages WHERE status = 304")[0][0] == ok_pages

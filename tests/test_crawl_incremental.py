@@ -58,7 +58,7 @@ def test_pages_only_in_sitemap_and_feed_are_crawled(store, site):
         site.pages[f"/art_1_{i}.html"] = article(i)
     summary = crawl(config(site.url_for("/")), store)
     assert {site.url_for(f"/art_1_{i}.html") for i in (1, 2, 3)} <= page_urls(store)
-    assert summary.new == 4 and summary.ok
+    assert (summary.new, summary.lists) == (3, 1) and summary.ok  # three articles, the home page
     assert rows(store, "SELECT depth FROM frontier WHERE url = ?", site.url_for("/art_1_2.html")) == [(1,)]
 
 
@@ -114,7 +114,7 @@ def test_304_on_revisit_counts_unchanged_and_rewrites_nothing(store, site):
     before = rows(store, "SELECT body_hash, etag FROM pages WHERE url = ?", url)
     changed_before = rows(store, "SELECT last_changed, text_hash FROM documents")
     second = crawl(cfg, store)
-    assert (second.fetched, second.unchanged, second.new, second.changed) == (2, 2, 0, 0)
+    assert (second.fetched, second.unchanged, second.lists, second.new, second.changed) == (2, 1, 1, 0, 0)
     assert rows(store, "SELECT body_hash, etag FROM pages WHERE url = ?", url) == before
     assert rows(store, "SELECT last_changed, text_hash FROM documents") == changed_before
     assert rows(store, "SELECT count(*) FROM changes") == [(1,)]
@@ -130,7 +130,7 @@ def test_changed_page_gives_exactly_one_changes_row(store, site):
     site.pages["/art_1_1.html"] = article(1, ["县政府今天发布了一则更正说明，第1号文章所述项目总投资调整为十二亿元，其余内容不变，特此说明。"])
     second = crawl(cfg, store)
     url = site.url_for("/art_1_1.html")
-    assert second.changed == 1 and second.unchanged == 2 and second.new == 0
+    assert (second.changed, second.unchanged, second.lists, second.new) == (1, 1, 1, 0)
     assert rows(store, "SELECT kind FROM changes WHERE url = ? ORDER BY id", url) == [("new",), ("changed",)]
     assert rows(store, "SELECT count(*) FROM changes WHERE run_id = ?", second.run_id) == [(1,)]
     assert "更正说明" in store.get(url).document.text

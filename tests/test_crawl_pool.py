@@ -9,7 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from scraper.crawl.pool import WorkerPool
+from scraper.crawl.pool import TooSlowError, WorkerPool, cpu_seconds
 
 
 def _pid(_: int) -> int:
@@ -50,3 +50,42 @@ def test_a_dead_worker_fails_its_job_and_is_replaced():
 
 def test_zero_workers_runs_inline():
     assert asyncio.run(WorkerPool(0).run(_pid, 0)) == os.getpid()
+
+
+def _spin(_: int) -> None:
+    while True:  # CPU-bound for ever, like lxml on a hostile page
+        pass
+
+
+def _nap(seconds: float) -> int:
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_job_over_its_cpu_limit_is_stopped_and_the_job_behind_it_still_runs():
+    async def main():
+        with WorkerPool(1, cpu_limit=0.5) as pool:
+            first = await pool.run(_pid, 0)
+            slow = asyncio.ensure_future(pool.run(_spin, 0))
+            behind = asyncio.ensure_future(pool.run(_pid, 1))  # queued in the same worker's pipe
+            with pytest.raises(TooSlowError, match="0.5 s CPU limit"):
+                await slow
+            return first, await behind, await pool.run(_pid, 2)
+
+    first, behind, after = asyncio.run(main())
+    assert first != behind == after  # a new worker took over, and it served the waiting job
+
+
+def test_the_limit_counts_cpu_not_waiting():
+    async def main():
+        with WorkerPool(1, cpu_limit=1.0) as pool:
+            return await pool.run(_nap, 2.0)  # 2 s asleep uses no CPU: within the limit
+
+    assert asyncio.run(main()) != os.getpid()
+
+
+def test_cpu_seconds_reads_this_process():
+    spent = cpu_seconds(os.getpid())
+    assert spent is None or spent > 0

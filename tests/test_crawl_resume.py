@@ -74,6 +74,7 @@ def test_sigkill_mid_crawl_then_resume_loses_nothing_and_stores_nothing_twice(tm
                                "WHERE kind = 'new' GROUP BY url)").fetchone()
         assert per_url == (1, 1, articles)
         assert conn.execute("SELECT count(*) FROM frontier WHERE state <> 'done'").fetchone()[0] == 0
-        runs = conn.execute("SELECT status, new FROM runs ORDER BY id").fetchall()
+        runs = conn.execute("SELECT status, new, lists FROM runs ORDER BY id").fetchall()
     assert [r[0] for r in runs] == ["interrupted", "ok"]
-    assert sum(r[1] for r in runs) == 1 + COLUMNS + articles  # every page counted new exactly once
+    assert sum(r[1] for r in runs) == articles  # every document counted new exactly once
+    assert sum(r[2] for r in runs) == 1 + COLUMNS  # and every list page once, apart

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import random
 from datetime import datetime, timezone
 
@@ -56,25 +57,53 @@ def test_policies_reject_nonsense():
 
 
 def test_host_gates_delay_crawl_delay_cap_and_defer():
+    """Compared: the gate's own release times (`on_release`), and a deferral measured
+    from before it was set, so a loaded machine can only make the gaps longer."""
+    released: list[tuple[str, float]] = []
+
     async def main():
-        gates = HostGates(Politeness(delay=0.0, max_crawl_delay=0.2))
+        gates = HostGates(Politeness(delay=0.0, max_crawl_delay=0.2), on_release=lambda h, t: released.append((h, t)))
         gates.configure("a.cn", delay=0.05)
         gates.set_crawl_delay("B.cn", 30)  # capped
         assert gates.delay_for("a.cn") == 0.05 and gates.delay_for("b.cn") == 0.2
-        loop = asyncio.get_running_loop()
-        starts = []
 
         async def hit(host):
             async with gates.slot(host):
-                starts.append((host, loop.time()))
+                pass
 
         await asyncio.gather(*(hit("a.cn") for _ in range(3)))
-        gates.defer("a.cn", 0.3)
+        loop = asyncio.get_running_loop()
         t0 = loop.time()
+        gates.defer("a.cn", 0.3)
         await hit("a.cn")
-        return starts, loop.time() - t0
+        return t0
 
-    starts, deferred = asyncio.run(main())
-    times = [t for _, t in starts]
-    assert all(b - a >= 0.045 for a, b in zip(times, times[1:]))
-    assert deferred >= 0.28
+    t0 = asyncio.run(main())
+    times = [t for host, t in released]
+    assert [host for host, _ in released] == ["a.cn"] * 4
+    assert all(b - a >= 0.05 - 1e-6 for a, b in zip(times[:3], times[1:3]))
+    assert times[3] - t0 >= 0.3 - 1e-6  # deferred: not before 0.3 s after defer() was called
+
+
+def test_a_request_let_go_late_pushes_the_next_one_back():
+    """On a loaded machine a request can leave its gate after its turn; the next one
+    then waits the full delay from when it actually left, not from when it was due."""
+    released: list[float] = []
+
+    async def main():
+        gates = HostGates(Politeness(delay=0.2), on_release=lambda h, t: released.append(t))
+
+        async def hit():
+            async with gates.slot("a.cn"):
+                pass
+
+        await hit()
+        first = asyncio.ensure_future(hit())  # due 0.2 s after the first
+        second = asyncio.ensure_future(hit())  # due 0.4 s after it
+        await asyncio.sleep(0)  # both have taken their turns and sleep
+        time.sleep(0.5)  # the whole loop is held up (a busy machine): both turns pass meanwhile
+        await asyncio.gather(first, second)
+
+    asyncio.run(main())
+    gaps = [b - a for a, b in zip(released, released[1:])]
+    assert len(released) == 3 and all(gap >= 0.2 - 1e-6 for gap in gaps), gaps

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Saves BATCHES batches of SIZE documents; prints "committed N" after each commit and
 # "inside N" halfway through each batch, then sleeps there for PAUSE seconds (only in
-# batch PAUSE_IN, or in every batch when PAUSE_IN is -1).
+# batch PAUSE_IN, or in every batch when PAUSE_IN is -1); a negative PAUSE waits there
+# for a line on stdin instead (the test says when the batch may go on).
 WRITER = r"""
 import sys, time
 from scraper.models import Document, PageRecord
@@ -36,7 +37,7 @@ with Store.open(path) as store:
                 if i == size // 2:
                     print(f"inside {b}", flush=True)
                     if pause_in in (-1, b):
-                        time.sleep(pause)
+                        sys.stdin.readline() if pause < 0 else time.sleep(pause)
         print(f"committed {b}", flush=True)
 """
 
@@ -45,7 +46,7 @@ def start_writer(path: Path, batches: int, size: int, pause: float, pause_in: in
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), str(batches), str(size), str(pause), str(pause_in)],
-        stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        stdout=subprocess.PIPE, stdin=subprocess.PIPE if pause < 0 else None, text=True, env=env, cwd=ROOT,
     )
 
 
@@ -61,30 +62,32 @@ def wait_for(proc: subprocess.Popen, line: str, timeout: float = 60) -> None:
 
 
 def test_reader_searches_while_a_writer_holds_a_write_transaction(tmp_path):
+    """In each batch the writer stops, its write transaction open, until the reader has
+    looked: the reader is never blocked (busy_timeout 0 turns a wait for the writer's
+    lock into an error at once) and sees exactly the batches committed so far."""
     path = tmp_path / "s.db"
     Store.open(path).close()
-    writer = start_writer(path, batches=6, size=40, pause=0.3)
-    seen = []
+    writer = start_writer(path, batches=6, size=40, pause=-1)
     try:
         with Store.open(path, create=False) as reader:
-            wait_for(writer, "inside 0")
-            while writer.poll() is None:
-                t0 = time.monotonic()
-                reader.conn.execute("BEGIN")  # one snapshot for both counts: a batch may land between them
+            for b in range(6):
+                wait_for(writer, f"inside {b}")  # half of batch b written, not committed
+                reader.conn.execute("PRAGMA busy_timeout = 0")
+                reader.conn.execute("BEGIN")  # one snapshot for both counts
                 try:
                     hits = reader.count("疫情防控")
-                    assert time.monotonic() - t0 < 1.0  # never blocked by the writer's lock
-                    assert hits % 40 == 0  # only whole committed batches are visible
+                    assert hits == 40 * b  # only whole committed batches are visible
                     assert reader.count("通知") == hits
                 finally:
                     reader.conn.execute("COMMIT")
-                seen.append(hits)
-                time.sleep(0.02)
+                    reader.conn.execute("PRAGMA busy_timeout = 30000")
+                writer.stdin.write("go\n")
+                writer.stdin.flush()
+                wait_for(writer, f"committed {b}")
+                assert reader.count("疫情防控") == 40 * (b + 1)  # the reader watched the store grow
             assert writer.wait(30) == 0
-            assert reader.count("疫情防控") == 240
     finally:
         writer.kill()
-    assert seen == sorted(seen) and len(set(seen)) >= 3  # the reader watched the store grow
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

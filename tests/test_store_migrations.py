@@ -7,10 +7,11 @@ import sqlite3
 import pytest
 
 from scraper.errors import SchemaVersionError, StoreError
+from scraper.models import PageRecord
 from scraper.store import Store, latest_version
 from scraper.store.connection import connect
 from scraper.store.migrations import known_migrations, migrate
-from store_corpus import documents, page_for
+from store_corpus import documents
 
 
 def test_fresh_store_has_every_migration_recorded(tmp_path):
@@ -27,7 +28,12 @@ def test_a_v1_store_is_upgraded_and_its_documents_become_searchable(tmp_path):
     with Store.open(path, migrate_to=1) as old:
         assert old.schema_version == 1
         doc = documents()[0]
-        old.save(page_for(doc), doc)  # no search index exists yet in v1
+        # written as v1 code would (today's writer needs today's columns); no search index in v1
+        old.conn.execute("INSERT INTO pages (url, site, status, fetched_at) VALUES (?, 'www.gov.cn', 200, ?)",
+                         (doc.url, "2024-05-19T08:00:00Z"))
+        old.conn.execute("INSERT INTO documents (url, site, title, text, text_hash, first_seen, last_seen, "
+                         "last_changed) VALUES (?, 'www.gov.cn', ?, ?, ?, 'x', 'x', 'x')",
+                         (doc.url, doc.title, doc.text, doc.text_hash))
         assert "documents_fts" not in {r[0] for r in old.conn.execute("SELECT name FROM sqlite_master")}
     with Store.open(path) as s:
         assert s.schema_version == latest_version()
@@ -91,3 +97,35 @@ def test_a_failing_migration_leaves_the_store_at_its_old_version(tmp_path, monke
     assert conn.execute("SELECT max(version) FROM migrations").fetchone()[0] == 1
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone()
     conn.close()
+
+
+@pytest.mark.parametrize("version", range(1, latest_version()))
+def test_a_store_of_every_older_version_upgrades_and_keeps_its_data(tmp_path, version):
+    """Written by the store at that version (opened with migrate_to), then opened by
+    today's code: the rows survive, v6 and v7 columns exist and work."""
+    from store_corpus import page_for
+
+    path = tmp_path / f"v{version}.db"
+    first, second = documents()[:2]
+    with Store.open(path, migrate_to=version) as old:
+        run = old.start_run("crawl")
+        old.save(page_for(first, kind="article"), first, run_id=run)
+        old.save(page_for(second, kind="list"), None, run_id=run)
+        old.save(PageRecord("http://www.gov.cn/gone.html", status=404, error="HTTPStatusError: 404"), run_id=run)
+        old.finish_run(run)
+    with Store.open(path) as store:
+        assert store.schema_version == latest_version() == 7
+        assert [h.url for h in store.search("疫情防控")] == [first.url]
+        page = store.get(first.url).page
+        assert page.kind == "article" and page.kind_reason is None  # decided before reasons were kept
+        row = store.conn.execute("SELECT lists, unreachable FROM runs WHERE id = ?", (run,)).fetchone()
+        assert tuple(row) == (0, "{}")  # counted before v7: the list page is in `fetched` only
+        assert (store.run(run).fetched, store.run(run).failed) == (3, 1)
+        assert store.get("http://www.gov.cn/gone.html").page.error == "HTTPStatusError: 404"
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}
+        assert "simhash" not in columns
+        again = store.start_run("crawl")
+        store.save(page_for(second, kind="list", kind_reason="a list of links (url:col)"), None, run_id=again)
+        store.finish_run(again)
+        assert store.run(again).lists == 1
+        assert store.get(second.url).page.kind_reason == "a list of links (url:col)"

@@ -24,6 +24,7 @@ from rich.console import Console
 from scraper.cli import main
 from scraper.crawl.commit import Written
 from scraper.crawl.progress import LogProgress, RichProgress, Snapshot, short_line, summary_table
+from scraper.models import PageRecord
 from scraper.store import Store
 from scraper.terminal import safe_json, terminal_line, terminal_safe
 
@@ -212,6 +213,36 @@ def test_json_output_escapes_controls_and_keeps_the_value(crawled, command):
     else:
         titles = [json.loads(line).get("title") for line in result.stdout.splitlines()]
         assert TITLE in titles
+
+
+def test_show_prints_the_page_kind_and_its_reason_escaped(tmp_path):
+    """Whatever the store holds (another tool may have written it) is printed escaped."""
+    db, url = tmp_path / "s.db", "http://www.example.gov.cn/col/col1/index.html"
+    with Store.open(db) as store:
+        store.save(PageRecord(url, body=b"<ul><li>x</li></ul>", status=200, kind="list",
+                              kind_reason="a list\x1b[2J\x9b5m of links\u202e\n(url:col)"))
+    result = run("show", url, "--db", db)
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    assert "kind: list (a list\\x1b[2J\\x9b5m of links\\u202e\\n(url:col))" in result.stdout
+    assert "(no document: a list page, crawled for its links)" in result.stdout
+
+
+def test_unreachable_sites_are_named_escaped_in_logs_and_the_table():
+    from scraper.crawl.summary import RunSummary
+
+    summary = RunSummary(run_id=7, status="ok", started_at="2024-05-19T08:00:00Z", finished_at=None,
+                         unreachable={"[blink]县\x9b5m": "connect: refused by\x1b]8;;http://evil.example/\x07 x"})
+    out = io.StringIO()
+    LogProgress(out=out).finish(summary)
+    _assert_safe(out.getvalue())
+    assert "site [blink]县\\x9b5m could not be reached: connect: refused by\\x1b]8;;" in out.getvalue()
+    assert "unreachable sites 1 ([blink]县\\x9b5m)" in out.getvalue()
+    console, shown = _terminal()
+    console.print(summary_table(summary))
+    table = shown.getvalue()
+    assert "\x1b]8;" not in table and not _blinks(table)
+    assert "[blink]县\\x9b5m" in _plain(table)
 
 
 def _on_a_pty(*args: str) -> str:

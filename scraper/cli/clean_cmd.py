@@ -1,13 +1,16 @@
 """`scraper clean URL|FILE|DIR|- ...`: clean pages and print them (optionally store them).
 
 Many inputs: `-i LIST` (one a line), `-j N` (worker processes; output keeps the input
-order), `-o DIR` (one file per input). The work is `scraper.clean_many`; this module
-only parses options and writes the results.
+order), `-o DIR` (one file per input). Each input is cleaned in a worker process under
+a CPU limit (`--time-limit`), so a hostile page cannot hang the command. The work is
+`scraper.clean_many`; this module only parses options and writes the results.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from ..models import Document, Fetched
 
 FORMATS = ("text", "json", "markdown")
+DEFAULT_TIME_LIMIT = 60.0  # = crawl.pool.DEFAULT_CPU_LIMIT (not imported: --help stays light)
 
 
 def render(doc: Document, fmt: str) -> str:
@@ -50,25 +54,41 @@ def _describe(arg: str, message: str) -> str:
 
 
 class _Saver:
-    """Stores what `clean --save` cleans, as one `clean` run in the runs table."""
+    """Stores what `clean --save` cleans, as one `clean` run in the runs table.
+
+    Every input counts: one that could not even be read or fetched has no page row,
+    but its failure is in the run's counters; the run is `failed` if any input failed.
+    """
 
     def __init__(self, db: str | None):
         from ..store import Store  # imported here: most clean runs do not touch the store
 
         self.store = Store.open(resolve_db_path(db))
         self.run_id = self.store.start_run("clean")
+        self.failures: Counter[str] = Counter()
 
     def saved(self, fetched: Fetched, doc: Document) -> None:
         decoded = Decoded("", doc.encoding or "utf-8", doc.encoding_source or "default")
         self.store.save(PageRecord.from_fetched(fetched, decoded, kind="article"), doc, run_id=self.run_id)
 
-    def failed(self, fetched: Fetched, error: str) -> None:
-        """Keep the page and why it failed; an earlier good document for the URL stays."""
-        self.store.save(PageRecord.from_fetched(fetched, error=error), None, run_id=self.run_id)
+    def failed(self, fetched: Fetched | None, error_type: str, message: str) -> None:
+        """Keep the page and why it failed; an earlier good document for the URL stays.
 
-    def close(self) -> None:
-        self.store.finish_run(self.run_id, "ok")
-        self.store.close()
+        The body of a page over the CPU limit is not kept: reextract, which cleans in
+        its own process, would meet it again."""
+        self.failures[error_type] += 1
+        if fetched is not None:
+            record = PageRecord.from_fetched(fetched, error=f"{error_type}: {message}")
+            if error_type == "TooSlowError":
+                record = replace(record, body=None)
+            self.store.save(record, None, run_id=self.run_id)
+
+    def close(self, status: str) -> None:
+        try:
+            counts = {"failed": sum(self.failures.values()), "failed_by_reason": dict(self.failures)}
+            self.store.finish_run(self.run_id, status, counts)
+        finally:
+            self.store.close()
 
 
 class _Output:
@@ -120,6 +140,18 @@ def _inputs(inputs: tuple[str, ...], input_list: str | None) -> list[str]:
     return args
 
 
+def _time_limit(ctx: click.Context, param: click.Parameter, value: float) -> float | None:
+    """--time-limit: 0 is no limit (with -j 1 the command cleans in its own process)."""
+    if value == 0:
+        return None
+    from ..crawl.bounds import cpu_limit
+
+    try:
+        return cpu_limit(value, value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _workers(jobs: int) -> int:
     if jobs == 0:
         from ..crawl.pool import default_workers
@@ -141,10 +173,14 @@ def _workers(jobs: int) -> int:
 @click.option("--url", type=TEXT, default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
 @click.option("--selector", type=TEXT, default=None, help="CSS selector of the body, overriding detection.")
 @click.option("--save", is_flag=True, help="Also store each cleaned page in the SQLite store.")
+@click.option("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, show_default=True, callback=_time_limit,
+              help="CPU seconds one input may take (0.1 to 3600); a page over it is stopped and "
+                   "reported as too slow (0: no limit).")
 @db_option
 @handle_errors
 def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, out_dir: str | None, fmt: str,
-                  url: str | None, selector: str | None, save: bool, db: str | None) -> None:
+                  url: str | None, selector: str | None, save: bool, time_limit: float | None,
+                  db: str | None) -> None:
     """Clean pages and print their text: URLs, files, directories of .html files, or - for stdin.
 
     \b
@@ -152,7 +188,8 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
     scraper clean -i urls.txt -j 4 -o out/ --format json
 
     Every input is processed; each failure is reported on stderr and the exit code is 1
-    if any failed (2 for a usage error).
+    if any failed (2 for a usage error). Each page is cleaned in a worker process that
+    is stopped if it uses more than --time-limit seconds of CPU.
     """
     from ..many import clean_many
 
@@ -160,9 +197,10 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
     args = _inputs(inputs, input_list)
     output = _Output(fmt, out_dir, args, url)
     saver = _Saver(db) if save else None
-    failed = 0
+    failed, status = 0, "interrupted"
     try:
-        results = clean_many(args, url=url, config=config, workers=_workers(jobs), keep_fetched=save)
+        results = clean_many(args, url=url, config=config, workers=_workers(jobs), keep_fetched=save,
+                             time_limit=time_limit)
         for n, result in enumerate(results):
             if not result.ok:
                 failed += 1
@@ -171,9 +209,15 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
             if saver:
                 saver.saved(result.fetched, result.document)
             output.write(n, result.input, result.document)
+        status = "failed" if failed else "ok"
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        status = "failed"  # the command itself failed (an unwritable -o file, a full disk)
+        raise
     finally:
         if saver:
-            saver.close()
+            saver.close(status)
     if output.dir is not None:
         click.echo(f"wrote {output.written} files to {terminal_line(output.dir)}", err=True)
     if failed:
@@ -183,5 +227,5 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
 
 def _report_failure(result: Cleaned, saver: _Saver | None) -> None:
     click.echo(f"error: {_describe(result.input, result.error or 'failed')}", err=True)
-    if saver and result.fetched is not None:
-        saver.failed(result.fetched, f"{result.error_type}: {result.error}")
+    if saver:
+        saver.failed(result.fetched, result.error_type or "ScraperError", result.error or "failed")

@@ -35,7 +35,7 @@ def _report(summary, progress, quiet: bool) -> None:
     from ..crawl.progress import RichProgress, one_line, summary_table
 
     if quiet:
-        if summary.failed:
+        if summary.failed or summary.unreachable:
             click.echo(f"crawl run {summary.run_id}: {one_line(summary)}", err=True)
     elif isinstance(progress, RichProgress):
         progress.console.print(summary_table(summary))

@@ -98,6 +98,13 @@ def search(query, site, since, until, lang, limit, offset, as_json, db) -> None:
     click.echo(f"{shown} results for {terminal_line(repr(text))}", err=True)
 
 
+def _kind_line(page) -> str | None:
+    """`kind: article (main text of ...)`: the crawler's decision and its evidence."""
+    if not page.kind:
+        return None
+    return f"kind: {terminal_line(page.kind)}" + (f" ({terminal_line(page.kind_reason)})" if page.kind_reason else "")
+
+
 def _print_entry(entry: Entry) -> None:
     doc, page = entry.document, entry.page
     if doc is not None:
@@ -108,13 +115,22 @@ def _print_entry(entry: Entry) -> None:
                              ("changed", entry.last_changed)):
             if value:
                 click.echo(f"{label}: {terminal_line(value)}")
+        if _kind_line(page):
+            click.echo(_kind_line(page))
         click.echo("")
         click.echo(terminal_safe(doc.text))
         return
     for label, value in (("url", page.url), ("site", entry.site), ("status", page.status),
                          ("fetched", page.fetched_at)):
         click.echo(f"{label}: {terminal_line(value)}")
-    click.echo(f"error: {terminal_line(page.error)}" if page.error else "(no document: the page held no main content)")
+    if _kind_line(page):
+        click.echo(_kind_line(page))
+    if page.error:
+        click.echo(f"error: {terminal_line(page.error)}")
+    elif page.kind == "list":
+        click.echo("(no document: a list page, crawled for its links)")
+    else:
+        click.echo("(no document: the page held no main content)")
 
 
 @main.command()

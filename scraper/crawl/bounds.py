@@ -24,6 +24,8 @@ MAX_DEPTH = 1000
 MAX_CONCURRENCY = 1000
 MAX_SITE_CONCURRENCY = 100
 MAX_REDIRECTS = 30
+MIN_CPU_LIMIT = 0.1  # CPU seconds for one page: less fails ordinary pages on a loaded machine
+MAX_CPU_LIMIT = 3600.0  # more is no limit: a hostile page would hold a worker for an hour
 
 
 def finite(value: Any) -> Any:
@@ -43,6 +45,13 @@ def human_seconds(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds / size:g} {unit}"
     return f"{seconds:g} s"
+
+
+def cpu_limit(seconds: float, original: Any) -> float:
+    """`page_cpu_limit`, `clean --time-limit`: CPU seconds one page may take."""
+    if not MIN_CPU_LIMIT <= seconds <= MAX_CPU_LIMIT:
+        raise ValueError(f"must be between 0.1 s and 1 h, got {original!r}")
+    return seconds
 
 
 def size_limit(size: int, original: Any) -> int:

@@ -1,8 +1,9 @@
-"""Article or list page? A heuristic from the URL and, when the page is at hand,
-from how much of its text is links.
+"""Article or list page? Before a page is fetched, a guess from its URL; once it is at
+hand, `decide` says from what it holds: is there a main text that is not a list of links?
 
 Both kinds are fetched; only articles become documents, and list pages (栏目 /
-index pages) are revisited more often. URL patterns of the CMSs common on Chinese
+index pages) are revisited more often. Per-site `article_urls` / `list_urls`
+patterns (sites.toml) overrule both. URL patterns of the CMSs common on Chinese
 government and news sites are strong evidence (TRS `t20200131_123.html`, Hanweb
 `art_123_456.html`, 博达 `/2020/0131/c123a456/page.htm`, `content_123.html`,
 `detail.asp?id=`, `n123456.shtml`, `/col/col123/`, `index_2.html`); page stats
@@ -152,3 +153,85 @@ def classify(url: str, page: PageStats | Any | None = None) -> PageKind:
     Without a page, only positive URL evidence says "article".
     """
     return classify_with_reason(url, page)[0]
+
+
+# --- deciding from what the page holds ----------------------------------------------
+
+MIN_TEXT = 100  # characters outside links below which a page cannot hold an article
+LINK_PAGE_DENSITY = 0.9  # ...and a page this full of links with no paragraph of LONG_BLOCK is a list
+LONG_BLOCK = 150
+LINK_LIST_SHARE = 0.5  # a main text with at least this share of link text is a list
+_ANCHOR_KEY = 6
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A page's kind and the evidence for it, as `scraper show` prints it."""
+
+    kind: PageKind
+    reason: str
+
+
+def before_cleaning(url: str, stats: PageStats) -> Decision | None:
+    """A list page already, before cleaning: (almost) all its text is links. Saves
+    cleaning a page of 100,000 links. A URL that says article is cleaned anyway (an
+    article URL without text is a `no_content` failure worth seeing, not a list)."""
+    if _url_score(url)[0] > 0:
+        return None
+    outside = stats.text_chars - stats.link_chars
+    if outside < MIN_TEXT:
+        return Decision("list", f"only {outside} characters of text outside links")
+    if stats.link_density >= LINK_PAGE_DENSITY and stats.longest_block < LONG_BLOCK:
+        return Decision("list", f"{stats.link_density:.0%} of the text is links ({stats.links} links) "
+                                f"and no paragraph reaches {LONG_BLOCK} characters")
+    return None
+
+
+def anchor_index(anchors: Any) -> dict[str, list[str]]:
+    """Anchor texts (whitespace removed) by their first characters, for `link_share`."""
+    index: dict[str, list[str]] = {}
+    for text in anchors:
+        key = _SPACE.sub("", text or "")
+        if key:
+            index.setdefault(key[:_ANCHOR_KEY], []).append(key)
+    return index
+
+
+def _linked_chars(line: str, anchors: dict[str, list[str]]) -> int:
+    """Characters of a line that are link text: a link's text that starts it (a list item:
+    its title, maybe a date after it), or its words that are link texts (a tag cloud)."""
+    key = _SPACE.sub("", line)
+    prefix = max((len(a) for a in anchors.get(key[:_ANCHOR_KEY], ()) if key.startswith(a)), default=0)
+    words = sum(len(w) for w in line.split() if w in anchors.get(w[:_ANCHOR_KEY], ()))
+    return max(prefix, words)
+
+
+def link_share(lines: list[str], anchors: dict[str, list[str]]) -> tuple[float, int]:
+    """(share of the text's characters that are link text, lines mostly made of it)."""
+    total = linked = count = 0
+    for line in lines:
+        chars = len(_SPACE.sub("", line))
+        covered = _linked_chars(line, anchors)
+        total += chars
+        linked += covered
+        count += chars > 0 and covered >= 0.6 * chars
+    return (linked / total if total else 1.0), count
+
+
+def decide(url: str, lines: list[str] | None, anchors: dict[str, list[str]]) -> Decision:
+    """The kind of a page whose main text (`lines`, None when cleaning found none) is known.
+
+    A main text that is not mostly link text makes an article, whatever the URL says.
+    A list-looking URL needs less link text to count as a list (a 栏目 page with
+    snippets under its titles). No main text: a list, unless the URL says article (the
+    caller then records `no_content`)."""
+    url_score, url_reason = _url_score(url)
+    if not lines:
+        kind: PageKind = "article" if url_score > 0 else "list"
+        return Decision(kind, f"no main text found ({url_reason})")
+    share, linked = link_share(lines, anchors)
+    chars = sum(len(_SPACE.sub("", line)) for line in lines)
+    facts = f"main text of {chars} characters in {len(lines)} lines, {share:.0%} of it link text"
+    if share >= LINK_LIST_SHARE or (url_score <= -2 and linked >= 5 and share >= LINK_LIST_SHARE / 2):
+        return Decision("list", f"{facts}: a list of links ({url_reason})")
+    return Decision("article", f"{facts} ({url_reason})")

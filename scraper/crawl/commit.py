@@ -57,14 +57,15 @@ class Visit:
 class Written:
     """What a visit became in the store, for the progress display."""
 
-    outcome: str  # new | changed | unchanged | failed | deferred | skipped | duplicate-redirect
+    outcome: str  # new | changed | unchanged (documents) | list | failed | deferred | skipped | duplicate-redirect
     reason: str | None = None
     enqueued: int = 0
 
 
 def _kept_body(fetched: Fetched, done: Processed) -> bytes | None:
-    """The raw body is kept for HTML (reextract can retry it), not for a PDF or image."""
-    if done.error and done.error[0] in ("not_html", "empty", "too_large"):
+    """The raw body is kept for HTML (reextract can retry it), not for a PDF or image, nor
+    for a page that ran over the CPU limit (reextract cleans in its own process)."""
+    if done.error and done.error[0] in ("not_html", "empty", "too_large", "too_slow"):
         return None
     return fetched.body
 
@@ -105,6 +106,7 @@ class Committer:
             etag=fetched.etag, last_modified=fetched.last_modified, fetched_at=fetched.fetched_at,
             encoding=done.encoding, encoding_source=done.encoding_source, body=_kept_body(fetched, done),
             error=f"{done.error[0]}: {done.error[1]}" if done.error else None, kind=done.kind,
+            kind_reason=done.kind_reason,
         )
         result = self.store.save(page, done.document, run_id=self.run_id, extractor_version=self.extractor_version)
         if done.document is not None and result.outcome in ("new", "changed"):
@@ -115,7 +117,9 @@ class Committer:
         else:
             self.frontier.done(key, done.kind, _revisit(site, done.kind), site=site.name, depth=item.depth)
         enqueued = self._enqueue(site, item.depth + 1, done.links, key)
-        return Written(result.outcome, done.error[0] if done.error else None, enqueued)
+        if done.error:
+            return Written("failed", done.error[0], enqueued)
+        return Written(result.outcome if done.document is not None else "list", None, enqueued)
 
     def _mark_chain(self, visit: Visit, site: SiteConfig) -> None:
         """The chain's earlier URLs are seen: revisited with the articles, never queued again."""
@@ -140,7 +144,7 @@ class Committer:
                           kind=item.kind)
         self.store.save(page, None, run_id=self.run_id)
         self.frontier.done(item.url, item.kind, _revisit(site, item.kind), site=site.name)
-        return Written("unchanged")
+        return Written("unchanged" if item.kind == "article" else "list")
 
     def _failed(self, visit: Visit, site: SiteConfig) -> Written:
         item = visit.item

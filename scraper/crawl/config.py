@@ -64,6 +64,8 @@ class SiteConfig:
     revisit_articles: float = 30 * 86400.0
     sitemaps: bool = True
     feeds: tuple[str, ...] = ()
+    article_urls: tuple[re.Pattern[str], ...] = ()
+    list_urls: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class CrawlConfig:
     limits: FetchLimits = field(default_factory=FetchLimits)
     revisit_lists: float = 6 * 3600.0
     revisit_articles: float = 30 * 86400.0
+    page_cpu_limit: float = 60.0
     path: Path | None = None
 
     @property
@@ -239,6 +242,11 @@ _PAGES = _positive(_int, 1, bounds.MAX_PAGES)
 _SITE_CONCURRENCY = _positive(_int, 1, bounds.MAX_SITE_CONCURRENCY)
 
 
+def _cpu_limit(value: Any) -> float:
+    """CPU seconds one page may take in a cleaning worker: a duration (bounds.cpu_limit)."""
+    return bounds.cpu_limit(parse_duration(value), value)
+
+
 def _limits(table: _Table, user_agent: str) -> FetchLimits:
     base = FetchLimits(user_agent=user_agent)
     limits = FetchLimits(
@@ -276,6 +284,8 @@ def _site(table: _Table, defaults: dict[str, Any]) -> SiteConfig:
         revisit_articles=table.get("revisit_articles", duration_within(), defaults["revisit_articles"]),
         sitemaps=table.get("sitemaps", _bool, True),
         feeds=table.get("feeds", _list_of(_url), ()),
+        article_urls=table.get("article_urls", _list_of(_regex), ()),
+        list_urls=table.get("list_urls", _list_of(_regex), ()),
     )
     table.finish()
     from .urls import host_allowed  # late: urls imports nothing from here, but keep config light
@@ -302,6 +312,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     }
     concurrency = crawl.get("concurrency", _positive(_int, 1, bounds.MAX_CONCURRENCY), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
+    page_cpu_limit = crawl.get("page_cpu_limit", _cpu_limit, 60.0)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()
     raw_sites = top.get("sites", _typed(list, what="a list of [[sites]] tables"))
@@ -322,6 +333,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
         limits=limits,
         revisit_lists=defaults["revisit_lists"],
         revisit_articles=defaults["revisit_articles"],
+        page_cpu_limit=page_cpu_limit,
     )
 
 

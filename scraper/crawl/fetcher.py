@@ -28,10 +28,12 @@ from ..errors import (
     HTTPStatusError,
     InvalidURLError,
     OutOfScopeError,
+    ProtocolError,
     RedirectError,
     ResponseTooLargeError,
     RobotsDisallowedError,
     RobotsUnavailableError,
+    TruncatedBodyError,
 )
 from ..sources.http import (
     DEFAULT_LIMITS,
@@ -151,7 +153,8 @@ class Fetcher:
         robots.txt: a hop it refuses raises OutOfScopeError and is never requested.
         Raises RobotsDisallowedError, RobotsUnavailableError (requeue for later),
         HTTPStatusError, RedirectError, ResponseTooLargeError, FetchTimeoutError,
-        ConnectError, ContentEncodingError, InvalidURLError or OutOfScopeError.
+        ConnectError (retried first), ProtocolError / TruncatedBodyError (not retried),
+        ContentEncodingError, InvalidURLError or OutOfScopeError.
         """
         check_http_url(url)  # before robots: an ftp: URL is invalid, not "robots unavailable"
         extra = {**conditional_headers(etag, last_modified), **(headers or {})}
@@ -221,6 +224,8 @@ _REASONS: tuple[tuple[type[BaseException], str], ...] = (
     (RedirectError, "redirect"),
     (FetchTimeoutError, "timeout"),
     (ConnectError, "connect"),
+    (TruncatedBodyError, "truncated"),
+    (ProtocolError, "protocol"),
     (RobotsDisallowedError, "robots_disallowed"),
     (RobotsUnavailableError, "robots_unavailable"),
     (ContentEncodingError, "bad_encoding"),

@@ -17,12 +17,12 @@ from typing import Callable, Iterable
 
 from ..errors import FetchError, ScraperError
 from ..store.timeutil import normalize_timestamp
-from .classify import classify
 from .config import SiteConfig
 from .discover import Entry, parse_listing, sitemap_candidates, walk_sitemaps
 from .fetcher import Fetcher
 from .frontier import Frontier, NewURL
 from .urls import Scope, looks_like_page, normalize_url, trap_reason
+from .work import SiteRules
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ class Lister:
         self.seen: set[str] = set()  # listings read this run (a handful per site)
 
     def seed(self, site: SiteConfig) -> int:
-        seeds = [NewURL(normalize_url(s), 0, classify(normalize_url(s))) for s in site.seeds]
+        rules = SiteRules.from_site(site)
+        seeds = [NewURL(normalize_url(s), 0, rules.guess_kind(normalize_url(s))) for s in site.seeds]
         return self.write(lambda: self.frontier.enqueue(site.name, seeds))
 
     async def body(self, url: str, site: SiteConfig) -> bytes:
@@ -128,8 +129,10 @@ class Lister:
         if LISTING_DEPTH > site.max_depth:
             return 0
 
+        rules = SiteRules.from_site(site)
+
         def apply() -> int:
-            added = self.frontier.enqueue(site.name, (NewURL(u, LISTING_DEPTH, classify(u)) for u, _ in found))
+            added = self.frontier.enqueue(site.name, (NewURL(u, LISTING_DEPTH, rules.guess_kind(u)) for u, _ in found))
             self.frontier.make_due([(u, d) for u, d in found if d])
             return added
 

@@ -40,6 +40,10 @@ class Snapshot:
         return sum(v for k, v in self.counts.items() if k not in ("deferred", "skipped", "duplicate-redirect"))
 
     @property
+    def documents(self) -> int:
+        return sum(self.counts.get(k, 0) for k in ("new", "changed", "unchanged"))
+
+    @property
     def errors(self) -> int:
         return sum(self.counts.get(k, 0) for k in _ERRORS)
 
@@ -73,8 +77,8 @@ class NullProgress:
 
 def status_line(s: Snapshot) -> str:
     c = s.counts
-    return (f"fetched {s.fetched} (new {c.get('new', 0)}, changed {c.get('changed', 0)}, "
-            f"unchanged {c.get('unchanged', 0)}), errors {s.errors}, queued {s.queued}, "
+    return (f"fetched {s.fetched} (documents: new {c.get('new', 0)}, changed {c.get('changed', 0)}, "
+            f"unchanged {c.get('unchanged', 0)}; list pages {c.get('list', 0)}), errors {s.errors}, queued {s.queued}, "
             f"in flight {s.in_flight}, {s.rate:.1f} pages/s")
 
 
@@ -145,6 +149,8 @@ class LogProgress(NullProgress):
 
     def finish(self, summary: RunSummary) -> None:
         self._say(f"crawl run {summary.run_id} {summary.status}: " + one_line(summary))
+        for site, why in sorted(summary.unreachable.items()):
+            self._say(f"site {terminal_line(site)} could not be reached: {terminal_line(why)}")
 
 
 class RichProgress(NullProgress):
@@ -182,8 +188,10 @@ class RichProgress(NullProgress):
 
 def one_line(s: RunSummary) -> str:
     reasons = terminal_line(", ".join(f"{k} {v}" for k, v in sorted(s.failed_by_reason.items())))
+    unreachable = terminal_line(", ".join(sorted(s.unreachable)))
     return (f"fetched {s.fetched}, new {s.new}, changed {s.changed}, unchanged {s.unchanged}, "
-            f"failed {s.failed}" + (f" ({reasons})" if reasons else "")
+            f"list pages {s.lists}, failed {s.failed}" + (f" ({reasons})" if reasons else "")
+            + (f", unreachable sites {len(s.unreachable)} ({unreachable})" if s.unreachable else "")
             + f", duplicates {s.duplicates}, near duplicates {s.near_duplicates}, skipped {s.skipped}, "
             f"deferred {s.deferred}, still due {s.queued}, {s.elapsed:.1f} s")
 
@@ -195,14 +203,17 @@ def summary_table(s: RunSummary):
     table = Table(title=rich_text(f"crawl run {s.run_id}: {s.status}"), show_header=True, header_style="bold")
     table.add_column("measure")
     table.add_column("count", justify="right")
-    rows = [("fetched", s.fetched), ("new", s.new), ("changed", s.changed), ("unchanged (304 or same text)",
-            s.unchanged), ("failed", s.failed)]
+    rows = [("fetched", s.fetched), ("new documents", s.new), ("changed", s.changed),
+            ("unchanged (304 or same text)", s.unchanged), ("list pages (links only)", s.lists),
+            ("failed", s.failed)]
     rows += [(f"  {k}", v) for k, v in sorted(s.failed_by_reason.items())]
     rows += [("duplicates (same text)", s.duplicates), ("near duplicates", s.near_duplicates),
              ("skipped", s.skipped)]
     rows += [(f"  {k}", v) for k, v in sorted(s.skipped_by_reason.items())]
     rows += [("deferred (robots.txt unavailable)", s.deferred), ("still due (next run)", s.queued)]
+    rows += [("unreachable sites", len(s.unreachable))] if s.unreachable else []
+    rows += [(f"  {name}", why) for name, why in sorted(s.unreachable.items())]
     for name, value in rows:
-        table.add_row(rich_text(name), rich_text(value))  # reasons and names are never markup
+        table.add_row(rich_text(name), rich_text(value))  # site names and reasons are never markup
     table.caption = f"{s.elapsed:.1f} s, {s.rate:.1f} pages/s"
     return table

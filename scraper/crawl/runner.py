@@ -35,10 +35,10 @@ from .config import CrawlConfig, SiteConfig
 from .fetcher import Fetcher, error_reason, host_of
 from .frontier import Frontier, FrontierItem
 from .listings import Lister
-from .pool import WorkerPool
+from .pool import TooSlowError, WorkerPool
 from .progress import NullProgress, Progress, Snapshot
 from .retry import RetryPolicy
-from .summary import RunSummary, load_summary
+from .summary import RunSummary, load_summary, record_unreachable
 from .urls import Scope, host_allowed, normalize_url
 from .work import Processed, SiteRules, process_page
 
@@ -47,17 +47,22 @@ log = logging.getLogger(__name__)
 BATCH = 64  # visits per transaction
 FLUSH_EVERY = 0.5  # seconds: commit at least this often (links feed the frontier)
 MIN_DEFER = 60.0
+# Failures that say nothing came back from the site (robots.txt unavailable defers the
+# URL with reason robots_unavailable): a site with only these in a run was not reached.
+UNREACHED = frozenset({"robots_unavailable", "connect", "timeout", "too_large", "protocol", "truncated",
+                       "bad_encoding"})
 
 
 class CrawlRun:
     """State of one run; `await CrawlRun(...).run()` returns its `RunSummary`."""
 
     def __init__(self, config: CrawlConfig, store: Store, fetcher: Fetcher, pool: WorkerPool,
-                 progress: Progress, stop: asyncio.Event):
+                 progress: Progress, stop: asyncio.Event, process=process_page):
         self.config, self.store, self.fetcher, self.pool = config, store, fetcher, pool
+        self.process = process  # the CPU work of a page, run in the pool (picklable)
         self.progress, self.stop = progress, stop
         self.sites = {s.name: s for s in config.sites}
-        self.rules = {s.name: SiteRules(Scope.from_site(s), s.body_selector) for s in config.sites}
+        self.rules = {s.name: SiteRules.from_site(s) for s in config.sites}
         self.budget = {s.name: s.max_pages for s in config.sites}
         self.in_flight: dict[asyncio.Task, FrontierItem] = {}
         self.site_flight = {name: 0 for name in self.sites}
@@ -65,6 +70,8 @@ class CrawlRun:
         self.pending: list[Visit] = []
         self.configured: set[str] = set()
         self.counts: dict[str, int] = {}
+        self.reached: set[str] = set()  # sites that answered at least once this run
+        self.unreached: dict[str, str] = {}  # site -> the first reason it could not be reached
         self.started = time.monotonic()
         self.last_flush = self.started
         self._due_at, self._due_cached = -1.0, 0
@@ -183,6 +190,18 @@ class CrawlRun:
         for visit, written in zip(visits, self.committer.write(visits)):
             self.progress.visit(visit.item.url, written)
             self._count(written)
+            self._tally(visit)
+
+    def _tally(self, visit: Visit) -> None:
+        site = visit.item.site
+        if visit.reason in UNREACHED:  # a fetch that got nothing usable back
+            self.unreached.setdefault(site, visit.error or visit.reason or "")
+        elif visit.status != "deferred":
+            self.reached.add(site)
+
+    def unreachable(self) -> dict[str, str]:
+        """Sites that yielded nothing this run because every visit failed to reach them."""
+        return {site: why for site, why in self.unreached.items() if site not in self.reached}
 
     def _count(self, written: Written) -> None:
         self.counts[written.outcome] = self.counts.get(written.outcome, 0) + 1
@@ -204,6 +223,7 @@ class CrawlRun:
         was committed stays, the leases left are recovered by the next run."""
         try:
             await self._wind_down()
+            self._in_batch(lambda: record_unreachable(self.store.conn, self.run_id, self.unreachable()))
             self.store.finish_run(self.run_id, status)
         except (StoreError, sqlite3.Error) as exc:
             if not failing:
@@ -268,8 +288,10 @@ class CrawlRun:
     async def _process(self, body: bytes, url: str, content_type: str | None, site: SiteConfig) -> Processed:
         rules = self.rules[site.name]
         try:
-            return await self.pool.run(process_page, body, url, content_type, rules)
-        except BrokenProcessPool as exc:  # the worker died on this page (or beside it); it is replaced
+            return await self.pool.run(self.process, body, url, content_type, rules)
+        except TooSlowError as exc:  # its worker was killed and replaced; the run goes on
+            return Processed(error=("too_slow", str(exc)))
+        except BrokenProcessPool as exc:  # the worker died on this page; it is replaced
             return Processed(error=("worker_crashed", f"the cleaning worker died: {exc}"))
 
     def _follow_feeds(self, site: SiteConfig, done: Processed) -> None:
@@ -281,7 +303,7 @@ class CrawlRun:
 async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | None = None,
                       workers: int | None = None, max_pages: int | None = None,
                       progress: Progress | None = None, stop: asyncio.Event | None = None,
-                      retry: RetryPolicy | None = None) -> RunSummary:
+                      retry: RetryPolicy | None = None, process=process_page) -> RunSummary:
     """One crawl run inside a running event loop; see `run_crawl`."""
     if max_pages is not None:
         config = replace(config, sites=tuple(replace(s, max_pages=max_pages) for s in config.sites))
@@ -291,8 +313,9 @@ async def crawl_async(config: CrawlConfig, store: Store, *, fetcher: Fetcher | N
         scopes = [Scope.from_site(s) for s in config.sites]
         fetcher.allow = lambda url: any(scope.allows_host(url) for scope in scopes)
     try:
-        with WorkerPool(workers) as pool:
-            run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event())
+        with WorkerPool(workers, cpu_limit=config.page_cpu_limit) as pool:
+            run = CrawlRun(config, store, fetcher, pool, progress or NullProgress(), stop or asyncio.Event(),
+                           process)
             return await run.run()
     finally:
         if own_fetcher:
@@ -307,7 +330,9 @@ def run_crawl(config: CrawlConfig, store: Store, **options) -> RunSummary:
     processes; default: one per core, 0 = clean in this process), max_pages (per
     site, overrides the config), progress (a `progress.Progress`), stop (an
     asyncio.Event that ends the run cleanly), retry (a `RetryPolicy` for the default
-    fetcher). The caller holds the `RunLock` (`crawl_locked` takes it for you).
+    fetcher), process (the CPU work of one page, default `work.process_page`: a
+    picklable function with its signature, e.g. a wrapper that adds to it). The
+    caller holds the `RunLock` (`crawl_locked` takes it for you).
     With workers > 0, call it under `if __name__ == "__main__":` in a script, as
     multiprocessing requires.
     """

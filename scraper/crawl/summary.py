@@ -16,9 +16,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class RunSummary:
-    """One crawl run. `failed_by_reason` keys: http_404, timeout, too_large, redirect,
-    connect, no_content, not_html, ...; `skipped_by_reason`: robots_disallowed,
-    redirect_out_of_scope (not failures: nothing is wrong with the page)."""
+    """One crawl run. `new` / `changed` / `unchanged` count documents (articles);
+    `lists` the pages stored without one (list pages, crawled for their links).
+    `failed_by_reason` keys: http_404, timeout, too_large, too_slow, redirect, connect,
+    protocol, truncated, no_content, not_html, ...; `skipped_by_reason`:
+    robots_disallowed, redirect_out_of_scope (not failures: nothing is wrong with the
+    page). `unreachable`: sites that yielded nothing because they could not be reached
+    ({name: why}); each one fails the run like a failed page."""
 
     run_id: int
     status: str
@@ -32,14 +36,16 @@ class RunSummary:
     duplicates: int = 0
     near_duplicates: int = 0
     deferred: int = 0
+    lists: int = 0
     failed_by_reason: dict[str, int] = field(default_factory=dict)
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    unreachable: dict[str, str] = field(default_factory=dict)
     queued: int = 0
     elapsed: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and self.status == "ok"
+        return self.failed == 0 and not self.unreachable and self.status == "ok"
 
     @property
     def skipped(self) -> int:
@@ -61,9 +67,15 @@ def load_summary(conn: sqlite3.Connection, run_id: int, *, queued: int = 0, elap
         run_id=run_id, status=row["status"], started_at=row["started_at"], finished_at=row["finished_at"],
         fetched=row["fetched"], new=row["new"], changed=row["changed"], unchanged=row["unchanged"],
         failed=row["failed"], duplicates=row["duplicates"], near_duplicates=row["near_duplicates"],
-        deferred=row["deferred"], failed_by_reason=json.loads(row["failed_by_reason"] or "{}"),
-        skipped_by_reason=json.loads(row["skipped_by_reason"] or "{}"), queued=queued, elapsed=elapsed,
+        deferred=row["deferred"], lists=row["lists"], failed_by_reason=json.loads(row["failed_by_reason"] or "{}"),
+        skipped_by_reason=json.loads(row["skipped_by_reason"] or "{}"),
+        unreachable=json.loads(row["unreachable"] or "{}"), queued=queued, elapsed=elapsed,
     )
+
+
+def record_unreachable(conn: sqlite3.Connection, run_id: int, sites: dict[str, str]) -> None:
+    """Name the sites the run could not reach (written when the run ends)."""
+    conn.execute("UPDATE runs SET unreachable = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
 
 
 def bump(conn: sqlite3.Connection, run_id: int, counter: str) -> None:

@@ -2,8 +2,8 @@
 
 `normalize_url` is the frontier's dedup key: w3lib's `canonicalize_url` does the
 heavy lifting (sorted query, canonical percent-encoding, IDNA host, no fragment,
-dot segments), and we add what it leaves: default ports, session ids and tracking
-parameters. The query filter is hand-written because courlan's decodes values as
+dot segments), and we add what it leaves: default ports, session ids, tracking
+parameters and sort orders (`?sort=date`, `?orderby=title&order=desc`). The query filter is hand-written because courlan's decodes values as
 UTF-8 (it corrupts GBK-encoded '?q=%D6%D0', common on Chinese sites) and w3lib's
 `url_query_cleaner` matches names case-sensitively (PHPSESSID / phpsessid).
 """
@@ -31,6 +31,11 @@ SESSION_PARAMS = frozenset({
     "aspsessionid", "zenid", "oscsid", "wicket:interface",
 })
 _EXTRA_TRACKERS = re.compile(r"^(?:spm|scm|from_?source|share_?(?:token|from)|isappinstalled)$")
+# Sorting a list page shows the same items in another order: one page, one frontier
+# URL. 'order' / 'dir' alone are dropped only with a direction value (order=123 may be an id).
+_SORT_PARAMS = re.compile(r"^(?:sort|order)_?(?:by|field|key|type|order|dir|direction|mode)?$|^orderby$|^sort\w*$", re.I)
+_DIRECTION_PARAMS = re.compile(r"^(?:order|dir|direction|asc|desc)$", re.I)
+_DIRECTIONS = frozenset({"asc", "desc", "ascending", "descending", "up", "down", "0", "1"})
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#;]*", re.IGNORECASE)
 _ASPNET_SESSION = re.compile(r"/\([A-Z]\([A-Za-z0-9_-]{10,}\)\)(?=/)")
 _EXTRA_PAGE_EXTENSIONS = (".jhtml", ".psp", ".jspx", ".shtm", ".action")
@@ -46,9 +51,19 @@ def _drop_param(name: str) -> bool:
     )
 
 
+def _is_sort(name: str, value: str) -> bool:
+    if _SORT_PARAMS.match(name) and not _DIRECTION_PARAMS.match(name):
+        return True
+    return bool(_DIRECTION_PARAMS.match(name)) and value.lower() in _DIRECTIONS
+
+
 def _clean_query(query: str) -> str:
-    pairs = [p for p in query.split("&") if p and not _drop_param(p.split("=", 1)[0])]
-    return "&".join(pairs)
+    kept = []
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if pair and not _drop_param(name) and not _is_sort(name, value):
+            kept.append(pair)
+    return "&".join(kept)
 
 
 def normalize_url(url: str, base: str | None = None) -> str:

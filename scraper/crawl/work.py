@@ -1,5 +1,5 @@
-"""The CPU side of one page, run in a worker process: sniff, decode, parse once,
-classify, find links, and clean articles with `scraper.clean`.
+"""The CPU side of one page, run in a worker process: sniff, decode, parse once, find
+links, clean, and decide from what the page holds whether it is an article.
 
 Why links are found here and not in the event-loop process: parsing, resolving and
 normalising ~100 links per page costs about as much CPU as fetching the page, and
@@ -7,18 +7,18 @@ the main process is busy with HTTP and SQLite; here the work spreads over all co
 and only a short list of frontier-ready URLs (normalised, in scope, not traps,
 deduplicated) crosses the process boundary. Everything is pure: bytes in, a
 `Processed` out; failures come back as (reason, message), never as exceptions.
+
+Article or list: per-site `article_urls` / `list_urls` patterns decide first; a page
+with almost no text outside links is a list; otherwise the page is cleaned and
+`classify.decide` looks at its main text (is it more than a list of links?).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
-import lxml.html
-
-from ..decode import decode
+from ..decode import decode, ensure_html
 from ..errors import (
     EmptyInputError,
     InputTooLargeError,
@@ -26,13 +26,14 @@ from ..errors import (
     NotHTMLError,
     ScraperError,
 )
+from ..extract.dom import parse_html
 from ..models import CleanConfig, Document
 from ..pipeline import clean
-from ..decode import ensure_html
-from .classify import classify
+from .classify import Decision, anchor_index, before_cleaning, classify, decide, page_stats
 from .dedup import signature
-from .discover import base_url_of, feed_links, resolve
-from .urls import Scope, looks_like_page, normalize_url, trap_reason
+from .discover import feed_links
+from .links import choose_links
+from .urls import Scope
 
 _CLEAN_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
     (NotHTMLError, "not_html"),
@@ -44,15 +45,38 @@ _CLEAN_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
 
 @dataclass(frozen=True)
 class SiteRules:
-    """What a worker needs to know about the page's site (small, picklable)."""
+    """What a worker needs to know about the page's site (small, picklable).
+
+    article_urls / list_urls: the site's patterns (re.search); a URL matching both is
+    an article."""
 
     scope: Scope
     body_selector: str | None = None
     max_links: int = 2000
+    article_urls: tuple[re.Pattern[str], ...] = ()
+    list_urls: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def from_site(cls, site: object) -> "SiteRules":
+        return cls(Scope.from_site(site), site.body_selector,  # type: ignore[attr-defined]
+                   article_urls=site.article_urls, list_urls=site.list_urls)  # type: ignore[attr-defined]
 
     @property
     def clean_config(self) -> CleanConfig:
         return CleanConfig(body_selector=self.body_selector)
+
+    def configured(self, url: str) -> Decision | None:
+        """The kind the site's patterns give `url`, if any."""
+        for kind, patterns in (("article", self.article_urls), ("list", self.list_urls)):
+            for pattern in patterns:
+                if pattern.search(url):
+                    return Decision(kind, f"{kind}_urls pattern {pattern.pattern!r}")  # type: ignore[arg-type]
+        return None
+
+    def guess_kind(self, url: str) -> str:
+        """The kind of a page not yet fetched (site patterns, else its URL)."""
+        configured = self.configured(url)
+        return configured.kind if configured else classify(url)
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,7 @@ class Processed:
     """A page after the CPU work. `error` = (reason, message) when it could not be used."""
 
     kind: str | None = None
+    kind_reason: str | None = None
     document: Document | None = None
     encoding: str | None = None
     encoding_source: str | None = None
@@ -79,41 +104,6 @@ def error_label(exc: BaseException) -> str:
     return "internal"
 
 
-@functools.lru_cache(maxsize=20_000)
-def link_verdict(url: str, rules: SiteRules) -> tuple[str, str] | str | None:
-    """(frontier key, kind guess) for a followable link, "trap", or None (not for us).
-
-    Cached per worker: most links of a site (menus, columns, footers) are on every page.
-    """
-    try:
-        key = normalize_url(url)
-    except ValueError:
-        return None
-    if not looks_like_page(key) or key not in rules.scope:
-        return None
-    if trap_reason(key):
-        return "trap"
-    return key, classify(key)
-
-
-def frontier_links(tree: Any, page_url: str, rules: SiteRules) -> tuple[tuple[str, str], ...]:
-    """Followable links of a page as (frontier key, kind guess): in scope, page-like, no traps."""
-    base = base_url_of(tree, page_url)
-    found: dict[str, str] = {}
-    for el in tree.iter("a", "area", "frame", "iframe"):
-        if el.tag in ("a", "area"):
-            href = el.get("href")
-            if href is None or "nofollow" in (el.get("rel") or "").lower():
-                continue
-        else:
-            href = el.get("src")
-        url = resolve(base, href)
-        verdict = link_verdict(url, rules) if url else None
-        if isinstance(verdict, tuple) and verdict[0] not in found and len(found) < rules.max_links:
-            found[verdict[0]] = verdict[1]
-    return tuple(found.items())
-
-
 def process_page(body: bytes, url: str, content_type: str | None, rules: SiteRules) -> Processed:
     """Everything CPU-bound about one fetched page; never raises."""
     try:
@@ -126,18 +116,27 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
     try:
         ensure_html(body, content_type)
         decoded = decode(body, content_type)
+        tree = parse_html(decoded.text or "<html></html>")  # bounded: see dom.cap_attributes
     except ScraperError as exc:
         return Processed(error=(error_label(exc), str(exc)))
-    tree = lxml.html.document_fromstring(decoded.text or "<html></html>")
-    links = frontier_links(tree, url, rules)
-    feeds = tuple(feed_links(tree, url))
-    kind = classify(url, tree)
-    facts = dict(kind=kind, encoding=decoded.encoding, encoding_source=decoded.encoding_source,
-                 links=links, feeds=feeds)
-    if kind != "article":
-        return Processed(**facts)
+    facts = dict(encoding=decoded.encoding, encoding_source=decoded.encoding_source,
+                 links=choose_links(tree, url, rules), feeds=tuple(feed_links(tree, url)))
+    decision = rules.configured(url) or before_cleaning(url, page_stats(tree))
+    if decision is not None and decision.kind == "list":
+        return Processed(kind="list", kind_reason=decision.reason, **facts)
     try:
         doc = clean(body, url, content_type=content_type, config=rules.clean_config)
+    except NoContentError as exc:
+        decision = decision or decide(url, None, {})
+        if decision.kind == "list":
+            return Processed(kind="list", kind_reason=decision.reason, **facts)
+        return Processed(kind="article", kind_reason=decision.reason, **facts, error=("no_content", str(exc)))
     except ScraperError as exc:
-        return Processed(**facts, error=(error_label(exc), str(exc)))
-    return Processed(**facts, document=doc, minhash=signature(doc.text))
+        return Processed(kind=decision.kind if decision else None, **facts, error=(error_label(exc), str(exc)))
+    if decision is None:
+        anchors = anchor_index(a.text_content() for a in tree.iter("a") if a.get("href") is not None)
+        decision = decide(url, doc.text.splitlines(), anchors)
+        if decision.kind == "list":
+            return Processed(kind="list", kind_reason=decision.reason, **facts)
+    return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc,
+                     minhash=signature(doc.text))

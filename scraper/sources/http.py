@@ -26,9 +26,11 @@ from ..errors import (
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
+    ProtocolError,
     RedirectError,
     ResponseTooLargeError,
     TooManyRedirectsError,
+    TruncatedBodyError,
 )
 from .decompress import make_decoder
 from ..models import Fetched
@@ -37,6 +39,7 @@ MB = 1024 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DEFAULT_ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
+POOL_WAIT_FACTOR = 10
 
 
 def default_user_agent() -> str:
@@ -51,7 +54,9 @@ class FetchLimits:
     """Hard limits for one HTTP exchange; every one ends in a specific `FetchError`.
 
     total_timeout covers connect, headers and the whole body of ONE exchange (one
-    hop of a redirect chain), so slow-drip servers cannot stretch it.
+    hop of a redirect chain), so slow-drip servers cannot stretch it. It starts when
+    the request gets a connection: time queued in our own connection pool is ours,
+    not the server's, and never fails a page.
     max_wire_bytes counts bytes as sent (still compressed); max_body_bytes counts
     bytes after decompression.
     """
@@ -77,7 +82,9 @@ class FetchLimits:
             connect=self.connect_timeout,
             read=self.read_timeout,
             write=self.read_timeout,
-            pool=self.connect_timeout,
+            # Our own concurrency bounds the wait for a pooled connection; this bound only
+            # turns a leak of connections (a bug) into an error instead of a hang.
+            pool=POOL_WAIT_FACTOR * self.total_timeout,
         )
 
 
@@ -184,9 +191,14 @@ def _in_memory_body(url: str, response: httpx.Response, limits: FetchLimits) -> 
 
 
 async def _exchange(
-    client: httpx.AsyncClient, url: str, limits: FetchLimits, headers: Mapping[str, str] | None
+    client: httpx.AsyncClient, url: str, limits: FetchLimits, headers: Mapping[str, str] | None,
+    on_connection: Callable[[], None],
 ) -> Fetched:
-    request = client.build_request("GET", url, headers=request_headers(limits, headers), timeout=limits.timeout)
+    async def trace(event: str, info: Mapping[str, Any]) -> None:
+        on_connection()  # httpcore's first event comes once the pool gave us a connection
+
+    request = client.build_request("GET", url, headers=request_headers(limits, headers), timeout=limits.timeout,
+                                   extensions={"trace": trace})
     response = await client.send(request, stream=True, follow_redirects=False)
     try:
         body = b""
@@ -195,10 +207,7 @@ async def _exchange(
             if response.is_stream_consumed:  # built in memory (MockTransport): httpx already decoded it
                 body = _in_memory_body(url, response, limits)
             else:
-                reader = BodyReader(url, limits, response.headers.get("content-encoding"))
-                async for chunk in response.aiter_raw():
-                    reader.feed(chunk)
-                body = reader.finish()
+                body = await _read_body(url, response, limits)
         return Fetched(
             url=url,
             body=body,
@@ -211,6 +220,37 @@ async def _exchange(
         await response.aclose()
 
 
+async def _read_body(url: str, response: httpx.Response, limits: FetchLimits) -> bytes:
+    """The streamed body, bounded; a body that stops short is `TruncatedBodyError`."""
+    reader = BodyReader(url, limits, response.headers.get("content-encoding"))
+    try:
+        async for chunk in response.aiter_raw():
+            reader.feed(chunk)
+    except httpx.RemoteProtocolError as exc:
+        if "complete message body" not in str(exc):
+            raise ProtocolError(f"HTTP protocol error in the body: {_text(exc)}", url) from None
+        declared = response.headers.get("content-length", "")
+        of = f" of the {declared} announced" if declared.isdigit() else ""
+        raise TruncatedBodyError(f"body cut short: the server closed the connection after "
+                                 f"{reader.wire_bytes} bytes{of}", url) from None
+    except httpx.ReadError as exc:
+        raise TruncatedBodyError(f"body cut short: connection reset after {reader.wire_bytes} bytes "
+                                 f"({_text(exc)})", url) from None
+    return reader.finish()
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Receive buffer too long" in text:  # h11's bound on the status line + headers
+        return "response headers too large (Receive buffer too long)"
+    return text
+
+
+def _pooled(client: httpx.AsyncClient) -> bool:
+    """Does the client queue requests in an httpcore pool (and report when one leaves it)?"""
+    return isinstance(getattr(client, "_transport", None), httpx.AsyncHTTPTransport)
+
+
 async def request_once(
     client: httpx.AsyncClient,
     url: str,
@@ -218,31 +258,48 @@ async def request_once(
     limits: FetchLimits = DEFAULT_LIMITS,
     headers: Mapping[str, str] | None = None,
 ) -> Fetched:
-    """One HTTP GET, redirects NOT followed, within `limits.total_timeout`.
+    """One HTTP GET, redirects NOT followed, within `limits.total_timeout` from the moment
+    the request has a connection (see FetchLimits).
 
     Returns any status; the body is read (and bounded) only for 2xx responses.
-    Transport failures become `ConnectError` / `FetchTimeoutError`.
+    Transport failures become `ConnectError` (retryable), `ProtocolError` (the server
+    broke HTTP; `TruncatedBodyError` for a body cut short) or `FetchTimeoutError`.
     """
     check_http_url(url)
+    loop = asyncio.get_running_loop()
     try:
-        async with asyncio.timeout(limits.total_timeout):
-            return await _exchange(client, url, limits, headers)
+        async with asyncio.timeout(None if _pooled(client) else limits.total_timeout) as deadline:
+
+            def start_deadline() -> None:
+                if deadline.when() is None:
+                    deadline.reschedule(loop.time() + limits.total_timeout)
+
+            return await _exchange(client, url, limits, headers, start_deadline)
     except TimeoutError:
         raise FetchTimeoutError(
             f"timed out: no complete response within {limits.total_timeout:g} s", url
         ) from None
     except httpx.ConnectTimeout:
         raise ConnectError(f"cannot connect: no answer within {limits.connect_timeout:g} s", url) from None
+    except httpx.PoolTimeout:
+        raise FetchTimeoutError(f"no free connection in our own pool for {POOL_WAIT_FACTOR * limits.total_timeout:g} s "
+                                "(connections leaked: a bug, please report it)", url) from None
     except httpx.TimeoutException:
         raise FetchTimeoutError(f"timed out: server sent nothing for {limits.read_timeout:g} s", url) from None
     except httpx.ConnectError as exc:
-        raise ConnectError(f"cannot connect: {exc or type(exc).__name__}", url) from None
+        raise ConnectError(f"cannot connect: {_text(exc)}", url) from None
     except httpx.InvalidURL as exc:  # our URL was checked: httpx choked on a redirect's Location
         raise RedirectError(f"redirect to an invalid URL: {exc}", url) from None
     except httpx.UnsupportedProtocol as exc:
         raise InvalidURLError(f"invalid URL: {exc}", url) from None
+    except httpx.RemoteProtocolError as exc:
+        if "without sending a response" in str(exc):  # closed at once: overloaded, worth another try
+            raise ConnectError("connection failed: the server closed it without answering", url) from None
+        raise ProtocolError(f"HTTP protocol error: {_text(exc)}", url) from None
+    except httpx.ProtocolError as exc:
+        raise ProtocolError(f"HTTP protocol error: {_text(exc)}", url) from None
     except httpx.TransportError as exc:
-        raise ConnectError(f"connection failed: {exc or type(exc).__name__}", url) from None
+        raise ConnectError(f"connection failed: {_text(exc)}", url) from None
 
 
 def redirect_target(chain: Sequence[str], fetched: Fetched, max_redirects: int) -> str:

@@ -10,7 +10,7 @@ from .records import Entry
 from .writer import DOC_FIELDS
 
 _PAGE_COLS = ("url", "final_url", "status", "content_type", "etag", "last_modified", "fetched_at",
-              "encoding", "encoding_source", "error", "kind")
+              "encoding", "encoding_source", "error", "kind", "kind_reason")
 _META_COLS = ("text_hash", "extractor_version", "first_seen", "last_seen", "last_changed",
               "duplicate_of", "near_duplicate_of")
 

@@ -138,6 +138,7 @@ class Run:
     near_duplicates: int = 0
     deferred: int = 0
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    lists: int = 0  # pages stored without a document (list pages of a crawl)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,4 +1,4 @@
-"""Re-clean every stored raw body with the current extractor, without refetching.
+"""Re-clean every stored article body with the current extractor, without refetching.
 
 List pages (栏目 / index pages the crawler read for links, `pages.kind = 'list'`)
 are not articles: they are never cleaned by a crawl, so not by reextract either.
@@ -24,11 +24,14 @@ from .writer import DOC_FIELDS, write_document
 
 CleanFn = Callable[..., Document]
 
+# Articles only: a page the crawler called a list page is kept for its links and was
+# never meant to have main content; re-cleaning it would only report failures.
 _BATCH_SQL = """
 SELECT p.url, p.site, p.content_type, p.body, p.body_codec, p.fetched_at FROM pages AS p
 WHERE p.url > :after AND p.body IS NOT NULL AND (:site IS NULL OR p.site = :site)
-  AND (p.status IS NULL OR p.status < 400 OR EXISTS (SELECT 1 FROM documents AS d WHERE d.url = p.url))
-  AND (p.kind IS NULL OR p.kind <> 'list')
+  AND coalesce(p.kind, 'article') <> 'list'
+  AND ((p.status IS NULL OR p.status < 400) AND coalesce(p.kind, 'article') = 'article'
+       OR EXISTS (SELECT 1 FROM documents AS d WHERE d.url = p.url))
 ORDER BY p.url LIMIT :batch
 """
 _META_UPDATE = """

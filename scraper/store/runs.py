@@ -52,10 +52,12 @@ def finish_run(conn: sqlite3.Connection, run_id: int, status: str = "ok",
 
 def row_to_run(row: sqlite3.Row) -> Run:
     config = json.loads(row["config"]) if row["config"] else None
-    crawl = {}  # crawl-only counters, added in schema v4
+    crawl = {}  # crawl-only counters, added in schema v4 (lists in v7)
     if "near_duplicates" in row.keys():
         crawl = {"near_duplicates": row["near_duplicates"], "deferred": row["deferred"],
                  "skipped_by_reason": json.loads(row["skipped_by_reason"] or "{}")}
+    if "lists" in row.keys():
+        crawl["lists"] = row["lists"]
     return Run(
         id=row["id"], kind=row["kind"], started_at=row["started_at"], finished_at=row["finished_at"],
         status=row["status"], config=config, failed_by_reason=json.loads(row["failed_by_reason"] or "{}"),

@@ -2,8 +2,8 @@
 
 To change the schema, append one function:
 
-    @migration(6, "frontier: lease columns")
-    def _v6(conn, db):
+    @migration(8, "frontier: lease columns")
+    def _v8(conn, db):
         conn.execute("ALTER TABLE frontier ADD COLUMN leased_until TEXT")
 
 Never edit a migration that has shipped: databases in the field already ran it.
@@ -140,3 +140,14 @@ def _v6(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.execute("ALTER TABLE changes ADD COLUMN old_text TEXT")
     # Near duplicates are found with MinHash (doc_lsh / doc_minhash): simhash was never written.
     conn.execute("ALTER TABLE documents DROP COLUMN simhash")
+
+
+@migration(7, "page kind reasons; runs: list pages and unreachable sites")
+def _v7(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # Why the crawler called a page an article or a list (`scraper show` prints it).
+    conn.execute("ALTER TABLE pages ADD COLUMN kind_reason TEXT")
+    # Pages stored without a document (list pages: crawled for links): counted apart,
+    # so that `new` / `changed` / `unchanged` count documents only.
+    conn.execute("ALTER TABLE runs ADD COLUMN lists INTEGER NOT NULL DEFAULT 0")
+    # Sites that yielded nothing in the run because they could not be reached: {name: why}.
+    conn.execute("ALTER TABLE runs ADD COLUMN unreachable TEXT NOT NULL DEFAULT '{}'")

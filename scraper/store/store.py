@@ -30,6 +30,7 @@ from . import stats as _stats
 from .connection import connect, connect_readonly
 from .index import PendingIndex
 from .entries import load_entry
+from .liveness import RunMark, recover_dead_runs
 from .migrations import check_version, latest_version, migrate
 from .records import Change, Entry, ReextractResult, Run, SaveResult, SearchHit, Stats
 from .timeutil import parse_since
@@ -60,6 +61,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self._marks: dict[int, RunMark] = {}  # runs this Store has started and not finished
         has_index = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents_fts'").fetchone()
         self._index = PendingIndex(enabled=bool(has_index))
 
@@ -109,6 +111,11 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the connection; a run still open here is left `running` and, its mark
+        released, is marked `interrupted` by the next run (as if this process died)."""
+        for mark in self._marks.values():
+            mark.release()
+        self._marks.clear()
         self.conn.close()
 
     def __enter__(self) -> "Store":
@@ -192,14 +199,39 @@ class Store:
 
     @_wrap_sqlite
     def start_run(self, kind: str, config: Any = None) -> int:
-        """Open a run ('crawl', 'clean' or 'reextract'); pass its id to save()."""
+        """Open a run ('crawl', 'clean' or 'reextract'); pass its id to save().
+
+        Runs left `running` by a dead process (SIGKILL, power loss) are marked
+        `interrupted` first (liveness.py: each live run holds a lock file)."""
         with self.batch():
-            return _runs.start_run(self.conn, kind, config)
+            self._recover_runs()
+            run_id = _runs.start_run(self.conn, kind, config)
+            if self._tracks_runs:
+                self._marks[run_id] = RunMark(self.path, run_id)  # before COMMIT makes the row visible
+        return run_id
 
     @_wrap_sqlite
     def finish_run(self, run_id: int, status: str = "ok", counts: dict[str, Any] | None = None) -> None:
         with self.batch():
             _runs.finish_run(self.conn, run_id, status, counts)
+        mark = self._marks.pop(run_id, None)
+        if mark is not None:
+            mark.release()
+
+    @_wrap_sqlite
+    def recover_runs(self) -> list[int]:
+        """Mark `interrupted` the runs whose process is gone; return their ids."""
+        with self.batch():
+            return self._recover_runs()
+
+    def _recover_runs(self) -> list[int]:
+        if not self._tracks_runs:
+            return []
+        return recover_dead_runs(self.conn, self.path, set(self._marks))
+
+    @property
+    def _tracks_runs(self) -> bool:
+        return str(self.path) != ":memory:"
 
     @_wrap_sqlite
     def reextract(self, clean: Callable[..., Document], *, site: str | None = None,

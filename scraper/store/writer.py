@@ -6,7 +6,9 @@ Rules (store/README.md "Commands and their Python equivalents"):
 - a document whose text hash is unchanged only gets its last_seen moved;
 - a new or changed document writes a `changes` row and queues its re-indexing
   (index.PendingIndex, flushed by the store before COMMIT);
-- a body-less save (HTTP 304) keeps the stored body.
+- a body-less save (HTTP 304) keeps the stored body;
+- a run counts documents as new/changed/unchanged; a page saved without one (a
+  list page) counts in `fetched` and `lists` only.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ DOC_FIELDS = ("title", "date", "source", "author", "editor", "site_name", "lang"
 
 _PAGE_UPSERT = """
 INSERT INTO pages (url, site, final_url, status, content_type, etag, last_modified, fetched_at,
-  encoding, encoding_source, kind, error, run_id, body_hash, body_size, body_codec, body)
+  encoding, encoding_source, kind, kind_reason, error, run_id, body_hash, body_size, body_codec, body)
 VALUES (:url, :site, :final_url, :status, :content_type, :etag, :last_modified, :fetched_at,
-  :encoding, :encoding_source, :kind, NULL, :run_id, :body_hash, :body_size, :body_codec, :body)
+  :encoding, :encoding_source, :kind, :kind_reason, NULL, :run_id, :body_hash, :body_size, :body_codec, :body)
 ON CONFLICT (url) DO UPDATE SET
   site = excluded.site, final_url = coalesce(excluded.final_url, final_url),
   status = excluded.status, fetched_at = excluded.fetched_at, error = NULL,
-  kind = coalesce(excluded.kind, kind), run_id = excluded.run_id,
+  kind = coalesce(excluded.kind, kind), kind_reason = coalesce(excluded.kind_reason, kind_reason),
+  run_id = excluded.run_id,
   content_type = coalesce(excluded.content_type, content_type),
   etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
   encoding = coalesce(excluded.encoding, encoding),
@@ -47,13 +50,14 @@ ON CONFLICT (url) DO UPDATE SET
 # A failure keeps whatever good body (and its validators) the row already had.
 _PAGE_FAILED = """
 INSERT INTO pages (url, site, final_url, status, content_type, etag, last_modified, fetched_at,
-  encoding, encoding_source, kind, error, run_id, body_hash, body_size, body_codec, body)
+  encoding, encoding_source, kind, kind_reason, error, run_id, body_hash, body_size, body_codec, body)
 VALUES (:url, :site, :final_url, :status, :content_type, :etag, :last_modified, :fetched_at,
-  :encoding, :encoding_source, :kind, :error, :run_id, :body_hash, :body_size, :body_codec, :body)
+  :encoding, :encoding_source, :kind, :kind_reason, :error, :run_id, :body_hash, :body_size, :body_codec, :body)
 ON CONFLICT (url) DO UPDATE SET
   site = excluded.site, final_url = coalesce(excluded.final_url, final_url),
   status = excluded.status, fetched_at = excluded.fetched_at, error = excluded.error,
-  kind = coalesce(kind, excluded.kind), run_id = excluded.run_id,
+  kind = coalesce(kind, excluded.kind), kind_reason = coalesce(kind_reason, excluded.kind_reason),
+  run_id = excluded.run_id,
   content_type = CASE WHEN body IS NULL THEN excluded.content_type ELSE content_type END,
   encoding = CASE WHEN body IS NULL THEN excluded.encoding ELSE encoding END,
   encoding_source = CASE WHEN body IS NULL THEN excluded.encoding_source ELSE encoding_source END,
@@ -87,14 +91,21 @@ INSERT INTO changes (url, kind, changed_at, old_hash, new_hash, old_length, new_
 VALUES (:url, :kind, :changed_at, :old_hash, :new_hash, :old_length, :new_length, :old_text, :run_id)
 """
 
-# A store opened with migrate_to < 6 (tests, tools) has no old_text column yet.
-_CHANGE_INSERT_V1 = _CHANGE_INSERT.replace(" old_text,", "").replace(" :old_text,", "")
 
 _RUN_COUNT = """
 UPDATE runs SET fetched = fetched + 1, new = new + :new, changed = changed + :changed,
-  unchanged = unchanged + :unchanged, failed = failed + :failed, duplicates = duplicates + :duplicates
+  unchanged = unchanged + :unchanged, failed = failed + :failed, duplicates = duplicates + :duplicates,
+  lists = lists + :lists
 WHERE id = :run_id
 """
+
+# A store opened with migrate_to below the latest version (tests, tools) lacks the
+# columns later migrations added; these are the same statements without them.
+_CHANGE_INSERT_V5 = _CHANGE_INSERT.replace(" old_text,", "").replace(" :old_text,", "")  # old_text: v6
+_PAGE_UPSERT_V6, _PAGE_FAILED_V6 = (  # kind_reason: v7
+    re.sub(r" :?kind_reason,|, kind_reason = coalesce\([^)]*\)", "", sql) for sql in (_PAGE_UPSERT, _PAGE_FAILED))
+_RUN_COUNT_V6 = _RUN_COUNT.replace(",\n  lists = lists + :lists", "")  # lists: v7
+assert "kind_reason" not in _PAGE_UPSERT_V6 + _PAGE_FAILED_V6 and "lists" not in _RUN_COUNT_V6
 
 _RUN_REASON = """
 UPDATE runs SET failed_by_reason = json_set(coalesce(failed_by_reason, '{}'), :path,
@@ -139,15 +150,17 @@ def save_page(conn: sqlite3.Connection, index: PendingIndex, page: PageRecord, d
     ).fetchone()
     params = _page_params(page, site, seen, run_id)
     if page.error:
-        conn.execute(_PAGE_FAILED, params)
+        _execute(conn, _PAGE_FAILED, params, missing="kind_reason", older=_PAGE_FAILED_V6)
         _count(conn, run_id, "failed", duplicate=False, reason=failure_reason(page.error))
         return SaveResult(page.url, "failed", site)
-    conn.execute(_PAGE_UPSERT, params)
+    _execute(conn, _PAGE_UPSERT, params, missing="kind_reason", older=_PAGE_UPSERT_V6)
     if document is None:
         outcome = _page_only_outcome(row, params["body_hash"])
-        if outcome == "unchanged":
+        has_document = row is not None and row["id"] is not None
+        if outcome == "unchanged" and has_document:
             conn.execute("UPDATE documents SET last_seen = ? WHERE url = ?", (seen, page.url))
-        _count(conn, run_id, outcome, duplicate=False)
+        # a page without a document (a list page) is fetched, but new/changed/unchanged count documents
+        _count(conn, run_id, outcome if has_document else "lists", duplicate=False)
         return SaveResult(page.url, outcome, site)
     old_doc = (row["id"], row["text_hash"]) if row is not None and row["id"] is not None else None
     write = write_document(conn, index, page.url, site, document, old_doc, seen=seen, changed_at=seen,
@@ -162,7 +175,7 @@ def _page_params(page: PageRecord, site: str, seen: str, run_id: int | None) -> 
         "url": page.url, "site": site, "final_url": page.final_url, "status": page.status,
         "content_type": page.content_type, "etag": page.etag, "last_modified": page.last_modified,
         "fetched_at": seen, "encoding": page.encoding, "encoding_source": page.encoding_source,
-        "kind": page.kind, "error": page.error, "run_id": run_id,
+        "kind": page.kind, "kind_reason": page.kind_reason, "error": page.error, "run_id": run_id,
         "body_hash": hashlib.sha256(body).hexdigest() if body is not None else None,
         "body_size": len(body) if body is not None else None,
         "body_codec": DEFAULT_CODEC if body is not None else None,
@@ -210,12 +223,7 @@ def write_document(conn: sqlite3.Connection, index: PendingIndex, url: str, site
         "old_hash": previous, "new_hash": new_hash,
         "old_length": old_length, "new_length": len(doc.text), "old_text": old_text, "run_id": run_id,
     }
-    try:
-        conn.execute(_CHANGE_INSERT, change)
-    except sqlite3.OperationalError as exc:  # fails at prepare time: nothing was written
-        if "old_text" not in str(exc):
-            raise
-        conn.execute(_CHANGE_INSERT_V1, change)
+    _execute(conn, _CHANGE_INSERT, change, missing="old_text", older=_CHANGE_INSERT_V5)
     return DocWrite("new" if old is None else "changed", new_hash, previous, values["duplicate_of"])
 
 
@@ -223,7 +231,19 @@ def _count(conn: sqlite3.Connection, run_id: int | None, outcome: str, *, duplic
            reason: str | None = None) -> None:
     if run_id is None:
         return
-    counts = {k: int(outcome == k) for k in ("new", "changed", "unchanged", "failed")}
-    conn.execute(_RUN_COUNT, {**counts, "duplicates": int(duplicate), "run_id": run_id})
+    counts = {k: int(outcome == k) for k in ("new", "changed", "unchanged", "failed", "lists")}
+    _execute(conn, _RUN_COUNT, {**counts, "duplicates": int(duplicate), "run_id": run_id},
+             missing="lists", older=_RUN_COUNT_V6)
     if reason:
         conn.execute(_RUN_REASON, {"path": f'$."{reason}"', "run_id": run_id})
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: dict, *, missing: str, older: str) -> None:
+    """Run `sql`, or `older` (the statement without column `missing`) on a store from
+    before that column (opened with migrate_to). It fails at prepare time: nothing written."""
+    try:
+        conn.execute(sql, params)
+    except sqlite3.OperationalError as exc:
+        if missing not in str(exc):
+            raise
+        conn.execute(older, params)
