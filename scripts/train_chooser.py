@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the candidate chooser (scraper/extract/chooser.json) on development sets with truth.
+"""Train the candidate chooser (scraper/extract/chooser.json.gz) on development sets with truth.
 
     python scripts/train_chooser.py collect ../shared/data/{zh-dev,zh2-dev,wcxb-dev}.jsonl.gz
     python scripts/train_chooser.py train            # cross-validated report, then the model file
@@ -28,7 +28,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "scraper" / "extract" / "chooser.json"
+MODEL = ROOT / "scraper" / "extract" / "chooser.json.gz"
 
 
 def _scorer(path: str):
@@ -169,7 +169,7 @@ def train(args) -> None:
     model = _fit(unique, args)
     data = _export(model, lines)
     data["page_type"] = _export_types(type_model, type_lines, _type_rows(unique)[0][:200])
-    MODEL.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    MODEL.write_bytes(gzip.compress((json.dumps(data, separators=(",", ":")) + "\n").encode(), mtime=0))
     print(f"wrote {MODEL} ({MODEL.stat().st_size:,} bytes)")
 
 
@@ -269,10 +269,10 @@ def main() -> None:
     c.add_argument("--jobs", type=int, default=2)
     t = sub.add_parser("train", help="cross-validate, then write the model")
     t.add_argument("--folds", type=int, default=5)
-    t.add_argument("--trees", type=int, default=150)
-    t.add_argument("--depth", type=int, default=3)
+    t.add_argument("--trees", type=int, default=400)
+    t.add_argument("--depth", type=int, default=4)
     t.add_argument("--rate", type=float, default=0.05)
-    t.add_argument("--min-leaf", type=int, default=20)
+    t.add_argument("--min-leaf", type=int, default=10)
     t.add_argument("--zh-weight", type=float, default=5.0, help="weight of a page of the Chinese sets")
     t.add_argument("--type-trees", type=int, default=50)
     t.add_argument("--dry-run", action="store_true", help="report only; leave the model file as it is")

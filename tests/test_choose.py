@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
@@ -78,9 +77,9 @@ def test_the_shipped_models_load_and_match_the_features():
 
 
 def test_the_model_file_reports_cross_validated_figures():
-    from importlib import resources
+    from scraper.extract.choose import _load
 
-    data = json.loads(resources.files("scraper.extract").joinpath("chooser.json").read_text(encoding="utf-8"))
+    data = _load()
     assert any("chosen(CV)" in line for line in data["report"])
     assert any("accuracy(CV)" in line for line in data["page_type"]["report"])
 

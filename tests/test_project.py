@@ -68,6 +68,8 @@ def test_the_wheel_builds_without_warnings_and_says_mit(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         meta = zf.read(next(n for n in zf.namelist() if n.endswith("METADATA"))).decode()
         entry_points = zf.read(next(n for n in zf.namelist() if n.endswith("entry_points.txt"))).decode()
+        names = zf.namelist()
+    assert "scraper/extract/chooser.json.gz" in names  # the extractor's model ships in the wheel
     assert "Name: scraper-sqlite" in meta and "License-Expression: MIT" in meta
     assert "Requires-Dist: jieba" not in meta
     assert "[datasette]" in entry_points and "scraper = scraper.web.datasette_plugin" in entry_points
