@@ -18,6 +18,8 @@ import pytest
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 KEYS = ("url", "content_type", "encoding", "title", "date", "source", "author", "editor", "text")
 OPTIONAL_STR = ("content_type", "title", "date", "source", "author", "editor")
+# DESIGN.md, "Page types": the optional "page_type" key names one of these.
+PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service")
 
 HTML_NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
 JSON_NAMES = sorted(p.stem for p in PAGES.glob("*.json"))
@@ -96,6 +98,10 @@ def test_json_keys_and_types(name):
             f"{name}: {key} must be a non-empty string or null (an empty field on the page is null), got {value!r}"
         )
     codecs.lookup(exp["encoding"])  # a codec Python knows
+    if "page_type" in exp:
+        assert exp["page_type"] in PAGE_TYPES, f"{name}: page_type {exp['page_type']!r} is not one of {PAGE_TYPES}"
+    unknown = set(exp) - set(KEYS) - {"page_type"}
+    assert not unknown, f"{name}.json has unknown keys {sorted(unknown)} (typo?)"
     if exp["date"] is not None:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", exp["date"]), exp["date"]
         dt.date.fromisoformat(exp["date"])

@@ -2,7 +2,8 @@
 
 Each fixtures/pages/NAME.html is read as bytes and cleaned with the URL and HTTP
 content type its NAME.json gives; the body text and each metadata field are
-separate tests, so a failure names the page and the field.  Text is compared after
+separate tests, so a failure names the page and the field.  A JSON that gives the
+optional "page_type" (DESIGN.md, "Page types") also checks `Document.page_type`.  Text is compared after
 the whitespace normalisation of fixtures/README.md, with a unified diff on failure.
 """
 
@@ -19,6 +20,7 @@ import pytest
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.json"))
 FIELDS = ("title", "date", "source", "author", "editor", "encoding")
+TYPED = [name for name in NAMES if "page_type" in json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))]
 
 # fixtures/README.md: Big5 pages may report big5hkscs or cp950.
 _EQUIVALENT_CODECS = ({"big5hkscs", "cp950"},)
@@ -93,3 +95,11 @@ def test_field(name, field):
         ok = got == want
     if not ok:
         pytest.fail(f"{name}: {field} expected {want!r}, got {got!r}", pytrace=False)
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_page_type(name):
+    want = expected(name)["page_type"]
+    got = cleaned(name).page_type
+    if got != want:
+        pytest.fail(f"{name}: page_type expected {want!r}, got {got!r}", pytrace=False)
