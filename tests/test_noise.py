@@ -188,6 +188,11 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["#疫情防控# #通渭发布#", "#climate #energy #policy"],
         ["话题#我的家乡#在微博上的阅读量超过2亿次。"],
     ),
+    "edit_note": (
+        ["本帖最后由 老杨在清河 于 2023-6-19 08:12 编辑", "Last edited by moderator_jane on Mar 3, 2024", "Edited by Tom"],
+        ["本帖最后由我来总结一下，大家看看有没有遗漏的地方，欢迎补充。",
+         "The draft was edited by the committee before it went to the council on Monday."],
+    ),
     "ad_label": (
         ["Advertisement", "ADVERTISEMENT", "[Sponsored]", "广告"],
         ["Advertisement revenue fell 12% in the quarter, the council's own newspaper reported.",
@@ -381,6 +386,10 @@ ELEMENT_CHROME: dict[str, list[str]] = {
         '<form class="search-box"><p>全站搜索 高级检索</p></form>',
         '<div class="login">用户登录 注册</div>',
     ],
+    "signature": [
+        '<div class="sign" style="max-height:100px">清河人说清河事 | 桂花苑业主群欢迎邻居加入，站内短消息联系</div>',
+        '<div class="signature">-- Sent from my phone. Views are my own.</div>',
+    ],
     "cookie_notice": [
         '<div id="cookie-notice" class="cookie-notice"><p>本網站使用Cookies提升瀏覽體驗。</p><p>我知道了</p></div>',
     ],
@@ -423,6 +432,8 @@ ELEMENT_BODY: dict[str, list[str]] = {
             '<div class="article">' + ARTICLE + '<div class="add-to-list"><p>加入学习清单：通渭县疫情防控工作方案</p></div></div>'],
     "carousel": [_BIG.format(cls="slide-text")],
     "login_search": ['<div class="article">' + ARTICLE + '<div class="research-box"><p>课题组研究成果已汇编成册。</p></div></div>'],
+    "signature": ['<div class="article">' + ARTICLE + '<div class="design-note"><p>附：会议签到表设计说明，共三页。</p></div>'
+                  '<div class="signup"><p>报名方式：请于2月5日前将回执报送县委办。</p></div></div>'],
     "cookie_notice": [_BIG.format(cls="cookie-recipe-body")],
     "header": [
         '<div class="article">' + ARTICLE + '<h2 class="subheader">二、下一步工作安排</h2></div>',

@@ -272,6 +272,8 @@ _ORG_SUFFIX_RE = re.compile(
     r"(政府|局|处|處|委|办|辦|部|中心|院|厅|廳|站|所|会|會|社|台|网|網|报|報|公司|集团|集團|大学|大學|学校|協會|协会)$"
 )
 _CMS_ID_SUFFIX_RE = re.compile(r"[_\-][A-Za-z]{0,4}\d{2,}$")  # 网易's "李曦_NN2587"
+# a template's credits, a company or a desk, not a person: "Discuz! Team", "Staff", "Newsroom"
+_TEAM_RE = re.compile(r"(?i)\b(team|staff|inc|ltd|llc|corp|group|newsroom|editors|desk)\b|!")
 _PLACEHOLDERS = frozenset("系统管理员 管理员 超级管理员 admin administrator 匿名 佚名 网易 新浪 搜狐 腾讯 编辑部 本站 本网".split())
 
 
@@ -285,7 +287,7 @@ def person_name(value: str | None, *, others: tuple[str | None, ...] = ()) -> st
     if not value:
         return None
     value = _CMS_ID_SUFFIX_RE.sub("", value.strip())
-    if (not value or value.lower() in _PLACEHOLDERS or value in others or len(value) > 40
+    if (not value or value.lower() in _PLACEHOLDERS or value in others or len(value) > 40 or _TEAM_RE.search(value)
             or any(ch.isdigit() for ch in value) or "@" in value or "://" in value
             or _ORG_SUFFIX_RE.search(value)):
         return None

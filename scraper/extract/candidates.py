@@ -40,6 +40,7 @@ class Candidate:
     page_type: str = "article"
     removed: dict[str, int] = field(default_factory=dict)
     container: object = None  # the element a block run lies in
+    author: str | None = None  # a reading that knows its author (a thread's first poster)
 
     def in_layout_table(self) -> bool:
         """The reading lies in a cell of a layout table (old Chinese templates)."""

@@ -7,6 +7,7 @@ before any regex runs. Source and date are scanned on Chinese pages only.
 
 from __future__ import annotations
 
+import datetime
 import re
 import lxml.html
 
@@ -16,7 +17,15 @@ TITLE_CLASS_RE = re.compile(
     r"(?:^|[^a-z])(title|tit|biaoti|bt|headline|(?<!section-)(?<!sub)heading|article-title|news-title|detail-title)", re.I
 )
 _LOGO_RE = re.compile(r"logo|banner|masthead|site-?name|sitetitle|site-title|(?:^|[^a-z])(header|top)(?:$|[^a-z])", re.I)
-_SOURCE_ATTR_RE = re.compile(r"(?:^|[\s_\-])(?:source|laiyuan|ly|media-?name|source-?name)(?:$|[\s_\-])", re.I)
+_SOURCE_ATTR_RE = re.compile(
+    r"(?:^|[\s_\-])(?:source|laiyuan|ly|media-?name|source-?name|profile_nickname|account_nickname|js_name)(?:$|[\s_\-])",
+    re.I,
+)
+# a link to the original ("阅读原文") marked up as a source is an action, not an outlet
+_SOURCE_ACTION_RE = re.compile(r"原文|阅读|查看|点击|链接|更多|read|view|more|link", re.I)
+# publication time in a page's script as a Unix timestamp (WeChat's `var ct = "1684308000"`)
+_SCRIPT_TIME_RE = re.compile(r"\b(?:ct|publish_?time|pub_?time|create_?time|publishTime|createTime)\s*[=:]\s*[\"']?(1\d{9})\b")
+_CHINA = datetime.timezone(datetime.timedelta(hours=8))
 _SOURCE_LABEL_RE = re.compile(r"^(?:来源|來源|来源于|信息来源|稿源|出处|source)\s*[:：]?\s*", re.I)
 _DATE_ATTR_RE = re.compile(
     r"(?:^|[\s_\-])(?:time|date|pubtime|pubdate|publish\w*|post-?date|post-?time|fbsj|sj|rq|ptime)(?:$|[\s_\-])", re.I
@@ -28,7 +37,9 @@ _TITLE_TAGS = frozenset("td div p span strong font b em section header".split())
 # Inside a heading, these hold a subtitle, a badge or a date, not the title itself:
 # <h1>标题<div class="subtitle">副题</div></h1>, <h1>Title <small>tagline</small></h1>.
 _HEADING_PART_TAGS = frozenset("div p section h2 h3 h4 h5 h6 small ul ol table".split())
-_SUBTITLE_ATTR_RE = re.compile(r"sub|fu(?:ti|biaoti)|tagline|badge|label|(?:^|[^a-z])tag|date|time|info", re.I)
+_SUBTITLE_ATTR_RE = re.compile(r"sub(?!ject)|fu(?:ti|biaoti)|tagline|badge|label|(?:^|[^a-z])tag|date|time|info", re.I)
+# a forum's thread-type link before the subject: "[经验分享]", "【求助】"
+_TYPE_LABEL_RE = re.compile(r"^[\[【［].{1,10}[\]】］]$")
 _SOURCE_TAGS = frozenset("span em a div p font strong i b li".split())
 _DATE_TAGS = frozenset("time p span div em font td h6 small".split())
 _MAX_HEADINGS = 40
@@ -63,6 +74,8 @@ def heading_text(el: lxml.html.HtmlElement, depth: int = 0) -> str:
             pass
         elif child.tag in _HEADING_PART_TAGS:
             blocks.append(child)
+        elif child.tag == "a" and _TYPE_LABEL_RE.match(_squash(child.text_content())):
+            pass
         elif not _SUBTITLE_ATTR_RE.search(f"{child.get('class') or ''} {child.get('id') or ''}"):
             parts.append(child.text_content())
         parts.append(child.tail or "")
@@ -86,8 +99,18 @@ def _source(el: lxml.html.HtmlElement, attrs: str) -> str | None:
     if el.tag not in _SOURCE_TAGS or not _SOURCE_ATTR_RE.search(attrs):
         return None
     text = _SOURCE_LABEL_RE.sub("", _squash(el.text_content()))
-    if 2 <= len(text) <= _SOURCE_MAX_CHARS and not parse_date(text) and not any(c in text for c in ":：|"):
+    if (2 <= len(text) <= _SOURCE_MAX_CHARS and not parse_date(text) and not any(c in text for c in ":：|")
+            and not _SOURCE_ACTION_RE.search(text)):
         return text
+    return None
+
+
+def _script_date(root: lxml.html.HtmlElement) -> str | None:
+    """A publication timestamp a script sets (the page shows it only once the script runs)."""
+    for script in root.iter("script"):
+        m = _SCRIPT_TIME_RE.search(script.text or "")
+        if m:
+            return datetime.datetime.fromtimestamp(int(m.group(1)), _CHINA).date().isoformat()
     return None
 
 
@@ -179,4 +202,4 @@ def scan_source_and_date(root: lxml.html.HtmlElement) -> tuple[str | None, str |
         date = date or _date(el, attrs)
         if source and date:
             break
-    return source, date
+    return source, date or _script_date(root)

@@ -102,6 +102,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("ads", _attr("advert", "ads", "ad-", "ad_", "guanggao", "adsense")),
     ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
     ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
+    # a forum member's signature under each post (Discuz div.sign, phpBB div.signature)
+    ElementRule("signature", _attr("signature", r"sign(?![a-z])", "psig", "postsig")),
     ElementRule("cookie_notice", _attr("cookie", "gdpr", "consent")),
     # No <header> tag: HTML5 puts one inside <article> too, around the title and the byline.
     ElementRule("header", _attr(r"(?<!entry-)(?<!article-)(?<!post-)header", "masthead", "site-head", "top-head")),
@@ -167,6 +169,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     # a teaser cut with one ellipsis character ("…因参…"); prose ends with a double "……"
     LineRule("teaser_ellipsis", _re(r"^(?=.*[\u3400-\u9fff]).*[^…]…$"), 100, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
+    # the edit note forum software puts atop a post
+    LineRule("edit_note", _re(r"^(本帖最后由.{1,30}于.{6,30}编辑|(last\s+)?edited\s+by\s+.{1,40}(\s+on\s+.{4,40})?)$"), 100,
+             prose_guard=False),
     LineRule("read_more_en", _re(r"^(READ MORE|ALSO READ|RELATED|SEE ALSO|MORE)\s*:"), 160),
     # the label of an ad slot, alone on its line
     LineRule("ad_label", _re(r"^\s*[\[(]?(advertisement|sponsored( content)?|ad|广告|推广)[\])]?\s*$"), 25, prose_guard=False),

@@ -31,6 +31,7 @@ from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
 from .records import Records, find_records
+from .thread import read_thread
 from .trafilatura_body import is_scrap, trafilatura_candidate
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -81,11 +82,12 @@ def _candidates(page: _Page) -> list[Candidate]:
     found = [block_run(page.root, page.bmap, kept), whole_page(page.bmap, kept)]
     if page.pruning.spared:  # a region was spared as the page's main text: read it without, too
         found.append(block_run(page.root, page.bmap, page.pruning.kept(strict=True), name="article"))
-    if page.pruning.counts.get("comments"):  # comments masked: read the page as a thread, too
-        found.append(block_run(page.root, page.bmap, page.pruning.kept(allow=_THREAD_RULES), name="thread"))
-    if page.records is not None:  # the container of the repeated records: a thread, a listing
+    if page.records is not None:  # the repeated records: a thread's posts, a listing's cards
         allow = page.pruning.kept(allow=_THREAD_RULES)
         found.append(Candidate("records", [i for i in page.bmap.inside(page.records.container) if allow[i]]))
+        thread = read_thread(page.records, page.bmap, allow)
+        if thread is not None:
+            found.append(thread)
     return found
 
 
@@ -217,7 +219,8 @@ def _choose(page: _Page) -> Choice:
     kind, _ = page_type(names, vecs)
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
-    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang))
+    author = doc.author or candidates[chosen].author
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author))
     return Choice(finished, vecs, chosen)
 
 

@@ -33,6 +33,7 @@ class Records:
     """The page's largest group of sibling records."""
 
     container: lxml.html.HtmlElement
+    members: tuple[lxml.html.HtmlElement, ...]  # the records themselves
     spans: tuple[range, ...]  # each record's blocks
     chars: int
     link_chars: int
@@ -65,25 +66,27 @@ def find_records(root: lxml.html.HtmlElement, bmap: BlockMap) -> Records | None:
     for el in root.iter():
         if len(el) < _MIN_RECORDS:
             continue
-        groups: dict[str, list[range]] = {}
+        groups: dict[str, list[lxml.html.HtmlElement]] = {}
         for child in el:
             sig = _signature(child) if isinstance(child.tag, str) else None
             if sig is not None:
                 span = bmap.inside(child)
                 if chars[span.stop] - chars[span.start] >= _MIN_RECORD_CHARS:
-                    groups.setdefault(sig, []).append(span)
-        for spans in groups.values():
-            if len(spans) >= _MIN_RECORDS:
+                    groups.setdefault(sig, []).append(child)
+        for members in groups.values():
+            if len(members) >= _MIN_RECORDS:
+                spans = [bmap.inside(m) for m in members]
                 sizes = [chars[s.stop] - chars[s.start] for s in spans]
                 total = sum(sizes)
                 if max(sizes) <= _LARGEST_SHARE * total and (best is None or total > best[0]):
-                    best = (total, el, spans)
+                    best = (total, el, members)
     if best is None:
         return None
-    total, container, spans = best
+    total, container, members = best
+    spans = [bmap.inside(m) for m in members]
     blocks = bmap.blocks
     sample = spans[:_DATED_SAMPLE]
     dated = sum(1 for s in sample if any(_TIME_RE.search(blocks[i].text) or find_dates(blocks[i].text)
                                          for i in list(s)[:_HEAD_BLOCKS])) * len(spans) / len(sample)
     link_chars = sum(links[s.stop] - links[s.start] for s in spans)
-    return Records(container, tuple(spans), total, link_chars, dated)
+    return Records(container, tuple(members), tuple(spans), total, link_chars, dated)
