@@ -155,3 +155,27 @@ def test_roc_date_line_on_a_taiwanese_page():
     doc = scraper.clean(html)
     assert doc.date == "2018-03-05"
     assert doc.text.split("\n") == NEWS
+
+
+def test_a_thread_subject_beside_its_type_label_is_the_title():
+    """Discuz: <h1><a>[经验分享]</a> <span id="thread_subject">…</span></h1>; "subject" is no subtitle."""
+    html = page("<title>加装电梯的全过程 - 民生杂谈 - 清河城论坛</title>",
+                '<h1 class="ts"><a href="/f?typeid=112">[经验分享]</a> <span id="thread_subject">加装电梯的全过程</span></h1>'
+                + paras(BODY))
+    assert scraper.clean(html, "http://bbs.example.net/thread-1-1-1.html").title == "加装电梯的全过程"
+
+
+def test_an_action_link_marked_as_source_is_not_the_source_and_a_script_timestamp_dates_the_page():
+    """WeChat: <a id="js_view_source">阅读原文</a>, the account in #js_name, the time in `var ct`."""
+    html = page('<title>清源发布</title><script>var ct = "1684308000"; var nickname = "x";</script>',
+                '<h1 class="rich_media_title">春耕生产有序推进</h1><a id="js_name">清源发布</a><em id="publish_time"></em>'
+                + paras(BODY) + '<a id="js_view_source" class="source">阅读原文</a>')
+    doc = scraper.clean(html, "https://mp.example.com/s/abc")
+    assert doc.source == "清源发布" and doc.date == "2023-05-17"
+
+
+def test_a_template_credit_is_not_an_author():
+    from scraper.extract.bylines import person_name
+
+    assert person_name("Discuz! Team and Comsenz UI Team") is None
+    assert person_name("Staff") is None and person_name("Maria Gonzalez") == "Maria Gonzalez"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .blocks import Block
 from .bylines import parse_meta_line, person_name
 from .dates import date_from_url
-from .markup import TITLE_CLASS_RE
+from .markup import TITLE_CLASS_RE, heading_text
 from .metadata import HeadMetadata, title_confirmed
 from .noise import is_title_line, match_line_rule
 from .normalize import clean_title, paragraph_key
@@ -61,8 +61,8 @@ def _heading_above(blocks: list[Block], start: int) -> str | None:
     for block in [*reversed(above), *blocks[start : start + 2]]:
         if parse_meta_line(block.text).only_metadata or match_line_rule(block.text):
             continue
-        if _looks_like_heading(block):
-            return block.text
+        if _looks_like_heading(block):  # the heading's own text, without a type label or a badge
+            return heading_text(block.owner) if block.tag in _HEADING_TAGS else block.text
     return None
 
 
