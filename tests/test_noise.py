@@ -188,6 +188,12 @@ LINE_CASES: dict[str, tuple[list[str], list[str]]] = {
         ["#疫情防控# #通渭发布#", "#climate #energy #policy"],
         ["话题#我的家乡#在微博上的阅读量超过2亿次。"],
     ),
+    "subscribe_promo": (
+        ["Support local journalism", "Subscribe",
+         "Reporting like this is made possible by subscribers. Get unlimited digital access for $1 for your first 3 months."],
+        ["The paper said its coverage of the council is made possible by a grant from a local foundation.",
+         "Residents can subscribe to text alerts about road closures on the county website."],
+    ),
     "edit_note": (
         ["本帖最后由 老杨在清河 于 2023-6-19 08:12 编辑", "Last edited by moderator_jane on Mar 3, 2024", "Edited by Tom"],
         ["本帖最后由我来总结一下，大家看看有没有遗漏的地方，欢迎补充。",

@@ -23,8 +23,9 @@ MODEL_FILE = "chooser.json.gz"
 # main text: whole-page and record readings, right on English service and listing pages,
 # were never the body of a Chinese development page. Only these compete there, and on
 # pages the page-type model is sure are articles.
-ARTICLE_CANDIDATES = frozenset(("run", "article", "trafilatura"))
+ARTICLE_CANDIDATES = frozenset(("run", "article", "trafilatura", "thread"))
 _SURE = 0.5
+_TIE = 0.01  # predicted scores this close are a tie (cross-validation: no loss)
 
 
 class TreeModel:
@@ -160,6 +161,9 @@ def pick(names: list[str], vectors: list[list[float]], scores: list[float], cjk:
     narrow = cjk or (kind[0] == "article" and kind[1] >= _SURE)
     allowed = [i for i, n in enumerate(names) if not narrow or n in ARTICLE_CANDIDATES] or list(range(len(names)))
     best = max(allowed, key=scores.__getitem__)
+    if names[best] not in ARTICLE_CANDIDATES:  # a near tie goes to the tighter, article reading
+        close = [i for i in allowed if names[i] in ARTICLE_CANDIDATES and scores[i] >= scores[best] - _TIE]
+        best = max(close, key=scores.__getitem__, default=best)
     if cjk and names[best] == "trafilatura" and "run" in names and vectors[best][_AGREE_RUN] >= _CLOSE:
         return names.index("run")
     return best

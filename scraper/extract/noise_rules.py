@@ -169,6 +169,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     # a teaser cut with one ellipsis character ("…因参…"); prose ends with a double "……"
     LineRule("teaser_ellipsis", _re(r"^(?=.*[\u3400-\u9fff]).*[^…]…$"), 100, prose_guard=False),
     LineRule("hashtags", _re(r"^(#[^#\s]+#?\s*){2,}$"), 80),
+    # a news site asking for subscribers at the end of a story
+    LineRule("subscribe_promo", _re(r"^(support (local|our|independent|quality) journalism|subscribe( today)?$|"
+                                    r"become a (member|subscriber))\b|"
+                                    r"(is|are) (made possible|funded) by (our )?(subscribers|readers|members)"), 200,
+             prose_guard=False),
     # the edit note forum software puts atop a post
     LineRule("edit_note", _re(r"^(本帖最后由.{1,30}于.{6,30}编辑|(last\s+)?edited\s+by\s+.{1,40}(\s+on\s+.{4,40})?)$"), 100,
              prose_guard=False),

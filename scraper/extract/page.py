@@ -168,10 +168,9 @@ def _finish(page: _Page, chosen: Candidate, meta: _Meta) -> Extracted:
     lines, counts = drop_noise_lines(lines, title=meta.head.title)
     counts.update(title_counts)
     lines = normalize_lines(lines)
-    if chosen.lines is not None:
-        if is_scrap(lines):
-            lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
-        lines = strip_description(lines, meta.head.description)
+    if chosen.lines is not None and is_scrap(lines):
+        lines = []  # a menu or a button label is not an article: the pipeline says "no main content"
+    lines = strip_description(lines, meta.head.description)
     fields, head = meta.fields, meta.head
     text = "\n".join(lines)
     document = Document(
@@ -216,7 +215,9 @@ def _choose(page: _Page) -> Choice:
     vecs = vectors(facts, rows)
     names = [ex.candidate for ex in finished]
     chosen = choose(names, vecs, page.cjk)
-    kind, _ = page_type(names, vecs)
+    kind = candidates[chosen].page_type  # a thread read post by post is a forum, whatever the model says
+    if kind == "article":
+        kind, _ = page_type(names, vecs)
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
     author = doc.author or candidates[chosen].author

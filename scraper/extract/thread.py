@@ -108,6 +108,6 @@ def read_thread(records: Records | None, bmap: BlockMap, kept: list[bool]) -> Ca
         lines.extend(bmap.blocks[i].text for i in words)
         indexes.extend(words)
         posts += 1
-    if posts < _MIN_POSTS:
-        return None
+    if posts < _MIN_POSTS or len(authors) * 2 < posts:
+        return None  # parts of one article are alike too, but have no authors of their own
     return Candidate("thread", indexes, lines=lines, page_type="forum", author=authors[0] if authors else None)
