@@ -107,3 +107,9 @@ def test_every_reading_is_described_by_the_same_features():
 def test_clean_reports_a_page_type():
     html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article></body></html>"
     assert scraper.clean(html, "http://example.com/a").page_type in PAGE_TYPES
+
+
+def test_a_near_tie_goes_to_the_article_reading():
+    names = ["run", "whole"]
+    assert pick(names, [_vec(), _vec()], [0.900, 0.905], cjk=False) == 0
+    assert pick(names, [_vec(), _vec()], [0.80, 0.90], cjk=False) == 1

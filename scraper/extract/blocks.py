@@ -114,6 +114,8 @@ class _Builder:
                 self.link_chars += len(text.replace(" ", "").strip())
 
     def flush(self, owner: lxml.html.HtmlElement, tag: str) -> None:
+        if not self.parts:
+            return
         raw = "".join(self.parts)
         links = self.link_chars
         for line in raw.split("\n") if self.pre_depth else (raw,):

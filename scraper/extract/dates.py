@@ -7,6 +7,7 @@ calendar (民國109年 / 109-02-05) that Taiwanese government sites use.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -148,3 +149,9 @@ def date_from_url(url: str | None) -> str | None:
             if iso:
                 return iso
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def has_date(text: str) -> bool:
+    """Whether a line holds a date (memoised: the record and thread readers ask of the same lines)."""
+    return bool(find_dates(text))

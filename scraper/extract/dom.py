@@ -158,16 +158,11 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
 
 
 def _hidden_roots(root: lxml.html.HtmlElement) -> list:
-    found = []
-    stack = [root]
-    while stack:
-        el = stack.pop()
-        for child in el:
-            if isinstance(child.tag, str) and child.tag in _HIDDEN_TAGS and is_hidden(child):
-                found.append(child)
-            else:
-                stack.append(child)
-    return found
+    """The outermost hidden elements (the XPath finds the few with a style or hidden attribute)."""
+    found = [el for el in root.xpath("//*[@style or @hidden or @aria-hidden]")
+             if el.tag in _HIDDEN_TAGS and is_hidden(el)]
+    inside = set(found)
+    return [el for el in found if not any(a in inside for a in el.iterancestors())]
 
 
 _HIDDEN_TAGS = frozenset(("div", "span", "p", "ul", "section", "table", "td", "li", "a", "font", "article", "main"))

@@ -66,6 +66,7 @@ def strip_pinyin_annotations(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=65536)
 def clean_line(line: str) -> str:
     """Collapse whitespace inside one paragraph and drop invisible/control characters."""
     line = _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", line))

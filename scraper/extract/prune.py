@@ -15,6 +15,7 @@ or "print" tool class on the article's own container, a CMS that calls the artic
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,16 +32,26 @@ _SKIP_TAGS = frozenset(
 _MOST = 0.5  # a region with more than this share of the page's prose holds the article
 
 
+def _first_rule(tag: str, attrs: str, rules: tuple[ElementRule, ...]) -> ElementRule | None:
+    for rule in rules:
+        if tag in rule.tags or (attrs and rule.attr is not None and rule.attr.search(attrs)):
+            return rule
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _catalogue_rule(tag: str, attrs: str) -> ElementRule | None:
+    """Memoised for the shipped catalogue: class names repeat (a thousand li.item on a page)."""
+    return _first_rule(tag, attrs, ELEMENT_RULES)
+
+
 def _rule_for(el: lxml.html.HtmlElement, rules: tuple[ElementRule, ...], tags: frozenset[str]) -> ElementRule | None:
     """The first rule naming this element by tag or class/id (most elements have neither)."""
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident and el.tag not in tags:
         return None
     attrs = f"{cls or ''} {ident or ''}".strip().lower()
-    for rule in rules:
-        if el.tag in rule.tags or (attrs and rule.attr is not None and rule.attr.search(attrs)):
-            return rule
-    return None
+    return _catalogue_rule(el.tag, attrs) if rules is ELEMENT_RULES else _first_rule(el.tag, attrs, rules)
 
 
 def prose_chars(block: Block) -> int:

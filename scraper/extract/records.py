@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from .blocks import BlockMap
-from .dates import find_dates
+from .dates import has_date
 
 _DIGITS_RE = re.compile(r"\d+")
 _MIN_RECORDS = 3
@@ -86,7 +86,7 @@ def find_records(root: lxml.html.HtmlElement, bmap: BlockMap) -> Records | None:
     spans = [bmap.inside(m) for m in members]
     blocks = bmap.blocks
     sample = spans[:_DATED_SAMPLE]
-    dated = sum(1 for s in sample if any(_TIME_RE.search(blocks[i].text) or find_dates(blocks[i].text)
+    dated = sum(1 for s in sample if any(_TIME_RE.search(blocks[i].text) or has_date(blocks[i].text)
                                          for i in list(s)[:_HEAD_BLOCKS])) * len(spans) / len(sample)
     link_chars = sum(links[s.stop] - links[s.start] for s in spans)
     return Records(container, tuple(members), tuple(spans), total, link_chars, dated)

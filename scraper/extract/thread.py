@@ -16,7 +16,7 @@ import lxml.html
 
 from .blocks import BlockMap
 from .candidates import Candidate
-from .dates import find_dates
+from .dates import has_date
 from .prune import prose_chars
 from .records import Records
 
@@ -35,7 +35,7 @@ _MIN_POSTS = 2
 
 def _is_stamp(text: str) -> bool:
     """A post's header line: "发表于 2023-6-18 21:32 | 只看该作者", "Posted Mar 3, 2024"."""
-    return len(text) <= _STAMP_MAX_CHARS and bool(find_dates(text) or _TIME_RE.search(text))
+    return len(text) <= _STAMP_MAX_CHARS and bool(has_date(text) or _TIME_RE.search(text))
 
 
 def _attrs(el: lxml.html.HtmlElement) -> str:
@@ -88,7 +88,8 @@ def read_thread(records: Records | None, bmap: BlockMap, kept: list[bool]) -> Ca
         return None
     prose = [0]
     for b in bmap.blocks:  # a signature, a rating box (masked) or a post's date line are no body
-        prose.append(prose[-1] + (prose_chars(b) if kept[b.index] and not _is_stamp(b.text) else 0))
+        words = prose_chars(b) if kept[b.index] else 0
+        prose.append(prose[-1] + (words if words and not _is_stamp(b.text) else 0))
     lines: list[str] = []
     indexes: list[int] = []
     authors: list[str] = []
