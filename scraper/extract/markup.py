@@ -34,6 +34,8 @@ _SPACES_RE = re.compile(r"\s+")
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3"))
 _TITLE_TAGS = frozenset("td div p span strong font b em section header".split())
+_HEADINGS_XPATH = "//*[self::h1 or self::h2 or self::h3 or ((%s) and (@class or @id))]" % " or ".join(
+    f"self::{t}" for t in sorted(_TITLE_TAGS))
 # Inside a heading, these hold a subtitle, a badge or a date, not the title itself:
 # <h1>标题<div class="subtitle">副题</div></h1>, <h1>Title <small>tagline</small></h1>.
 _HEADING_PART_TAGS = frozenset("div p section h2 h3 h4 h5 h6 small ul ol table".split())
@@ -134,15 +136,14 @@ def scan_headings(root: lxml.html.HtmlElement) -> tuple[tuple[str, ...], tuple[s
     """Title-like headings (h1-h3, title-classed elements, not the logo) and the h1s among them."""
     headings: list[str] = []
     h1s: list[str] = []
-    for el in root.iter(*_HEADING_TAGS, *_TITLE_TAGS):
-        if el.tag in _HEADING_TAGS or el.get("class") or el.get("id"):
-            text = _heading(el, _attrs(el))
-            if text:
-                headings.append(text)
-                if el.tag == "h1":
-                    h1s.append(text)
-                if len(headings) >= _MAX_HEADINGS:
-                    break
+    for el in root.xpath(_HEADINGS_XPATH):  # in C: h1-h3 and title tags with a class or id
+        text = _heading(el, _attrs(el))
+        if text:
+            headings.append(text)
+            if el.tag == "h1":
+                h1s.append(text)
+            if len(headings) >= _MAX_HEADINGS:
+                break
     return tuple(headings), tuple(h1s)
 
 

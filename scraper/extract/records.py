@@ -22,6 +22,7 @@ _DIGITS_RE = re.compile(r"\d+")
 _MIN_RECORDS = 3
 _MIN_RECORD_CHARS = 15  # a record carries at least a title's worth of text
 _TIME_RE = re.compile(r"\d{1,2}[:：]\d{2}|\b(?:ago|yesterday|前)\b|[天小时分钟]前", re.I)
+_PARENTS_XPATH = f"//*[count(*) >= {_MIN_RECORDS}]"
 _LARGEST_SHARE = 0.6  # records are alike: one holding most of the text is a layout column
 _HEAD_BLOCKS = 6  # a post's date sits in its first lines
 _DATED_SAMPLE = 20  # records looked at for dates
@@ -63,9 +64,7 @@ def find_records(root: lxml.html.HtmlElement, bmap: BlockMap) -> Records | None:
         chars.append(chars[-1] + b.chars)
         links.append(links[-1] + b.link_chars)
     best: tuple[int, lxml.html.HtmlElement, list[range]] | None = None
-    for el in root.iter():
-        if len(el) < _MIN_RECORDS:
-            continue
+    for el in root.xpath(_PARENTS_XPATH):  # in C: only elements with enough children
         groups: dict[str, list[lxml.html.HtmlElement]] = {}
         for child in el:
             sig = _signature(child) if isinstance(child.tag, str) else None
