@@ -57,6 +57,10 @@ class Decoded:
     replacements: int = 0
 
 
+# What a cleaned page is (Document.page_type, scraper.extract.choose.page_type).
+PAGE_TYPES = ("article", "forum", "listing", "collection", "product", "documentation", "service")
+
+
 @dataclass(frozen=True)
 class Document:
     """The clean result of one page: body text (one paragraph per line) and metadata."""
@@ -74,8 +78,7 @@ class Document:
     description: str | None = None
     encoding: str | None = None
     encoding_source: str | None = None
-    # article, forum, listing, collection, product, documentation or service
-    page_type: str | None = None
+    page_type: str | None = None  # one of PAGE_TYPES
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,6 +14,7 @@ import pytest
 from crawlkit import article, config, crawl, frontier_state, list_page, page_urls, rows
 from httpserv import RawServer, localhost, page, robots, send_chunks, send_response
 
+from scraper import clean
 from scraper.crawl.fetcher import Fetcher
 from scraper.store import Store
 
@@ -130,6 +131,7 @@ def test_compressed_bodies_are_cleaned(store, encoding):
         summary = crawl(config(srv.url("/")), store)
     doc = store.get(srv.url("/art_1_2.html")).document
     assert summary.ok and f"第压缩{encoding}号文章" in doc.text
+    assert doc.page_type == clean(raw, srv.url("/art_1_2.html")).page_type is not None  # kept by the commit
 
 
 def test_bomb_big_body_and_stall_are_recorded_and_the_run_goes_on(store):

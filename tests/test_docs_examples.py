@@ -55,7 +55,7 @@ EXPECTED_SKIPS = {
     ("README.md", "sh", "python tests/benchmarks/bench_clean.py zh-dev.jsonl.gz en-dev.jsonl.gz   "
                         "# clean() vs bare trafilatura.extract(), same run"),
     ("README.md", "sh", "make test                          # the whole suite (what CI runs: .ci/run)"),
-    ("store/README.md", "python", '@migration(8, "frontier: lease columns")'),
+    ("store/README.md", "python", '@migration(9, "frontier: lease columns")'),
     ("store/README.md", "sh", "pip install -e '.[web]'                    # in a clone; the distribution is named scraper-sqlite"),
 }
 

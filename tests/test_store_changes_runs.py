@@ -82,7 +82,7 @@ def test_a_change_stored_before_v6_has_no_diff_and_says_so(tmp_path):
     with Store.open(path, migrate_to=5) as old:
         save_versions(old, V1, V2)
     with Store.open(path) as store:
-        assert store.schema_version == latest_version() == 7
+        assert store.schema_version == latest_version() == 8
         changes = store.changes(texts=True)
     assert changes[1].kind == "changed" and changes[1].old_text is None and changes[1].diff() == ""
     r = run("changes", "--diff", "--db", path)

@@ -114,12 +114,12 @@ def test_a_store_of_every_older_version_upgrades_and_keeps_its_data(tmp_path, ve
         old.save(PageRecord("http://www.gov.cn/gone.html", status=404, error="HTTPStatusError: 404"), run_id=run)
         old.finish_run(run)
     with Store.open(path) as store:
-        assert store.schema_version == latest_version() == 7
+        assert store.schema_version == latest_version() == 8
         assert [h.url for h in store.search("疫情防控")] == [first.url]
         page = store.get(first.url).page
         assert page.kind == "article" and page.kind_reason is None  # decided before reasons were kept
         row = store.conn.execute("SELECT lists, unreachable FROM runs WHERE id = ?", (run,)).fetchone()
-        assert tuple(row) == (0, "{}")  # counted before v7: the list page is in `fetched` only
+        assert tuple(row) == (int(version >= 7), "{}")  # before v7 the list page is in `fetched` only
         assert (store.run(run).fetched, store.run(run).failed) == (3, 1)
         assert store.get("http://www.gov.cn/gone.html").page.error == "HTTPStatusError: 404"
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}

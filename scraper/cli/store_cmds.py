@@ -49,7 +49,7 @@ def _styled(text: str, spans: tuple[tuple[int, int], ...], color: bool) -> str:
 
 def _print_hit(n: int, hit: SearchHit, color: bool) -> None:
     title = _styled(hit.title or "(no title)", hit.title_highlights, color)
-    meta = terminal_line(" · ".join(x for x in (hit.date, hit.site, hit.source) if x))
+    meta = terminal_line(" · ".join(x for x in (hit.date, hit.site, hit.source, hit.page_type) if x))
     click.echo(f"{n}. {title}" + (f"  ({meta})" if meta else ""))
     click.echo(f"   {terminal_line(hit.url)}")
     click.echo(f"   {_styled(hit.snippet, hit.highlights, color)}")
@@ -63,12 +63,14 @@ def _print_hit(n: int, hit: SearchHit, color: bool) -> None:
 @click.option("--since", type=TEXT, help="Published on or after this date (YYYY-MM-DD, or an age: 30d, 12h, 1w).")
 @click.option("--until", type=TEXT, help="Published on or before this date (YYYY-MM-DD, or an age).")
 @click.option("--lang", type=TEXT, help="Only this language (zh matches zh-CN too).")
+@click.option("--type", "page_type", type=TEXT,
+              help="Only this kind of page: article, forum, listing, collection, product, documentation, service.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the hits.")
 @db_option
 @handle_errors
-def search(query, site, since, until, lang, limit, offset, as_json, db) -> None:
+def search(query, site, since, until, lang, page_type, limit, offset, as_json, db) -> None:
     """Full-text search of stored documents (Chinese or English).
 
     Words are ANDed; "a phrase" in quotes, OR between terms, -word excludes.
@@ -77,10 +79,11 @@ def search(query, site, since, until, lang, limit, offset, as_json, db) -> None:
     scraper search 疫情防控 --site www.gov.cn --since 2022-01-01
     scraper search '"COVID 疫情" OR 新冠 -境外'
     scraper search 疫情 -境外 --since 1w
+    scraper search 疫苗 --type forum
     scraper search -- -境外 疫情
     """
     text = " ".join(query)
-    filters = dict(site=site, since=since, until=until, lang=lang)
+    filters = dict(site=site, since=since, until=until, lang=lang, page_type=page_type)
     with _open(db) as store:
         try:
             hits = store.search(text, limit=limit, offset=offset, **filters)
@@ -111,7 +114,7 @@ def _print_entry(entry: Entry) -> None:
         click.echo(terminal_line(doc.title or "(no title)"))
         for label, value in (("url", page.url), ("date", doc.date), ("source", doc.source),
                              ("author", doc.author), ("editor", doc.editor), ("site", entry.site),
-                             ("lang", doc.lang), ("fetched", page.fetched_at),
+                             ("lang", doc.lang), ("type", doc.page_type), ("fetched", page.fetched_at),
                              ("changed", entry.last_changed)):
             if value:
                 click.echo(f"{label}: {terminal_line(value)}")

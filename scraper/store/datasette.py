@@ -18,7 +18,7 @@ STORE_TABLES = frozenset({"pages", "documents", "documents_fts", "migrations"})
 TRUNCATE = 200  # characters of text shown per row in table views
 
 SEARCH_SQL = """
-SELECT d.url, d.title, d.date, d.site, d.source, scraper_snippet(d.text, :q) AS snippet
+SELECT d.url, d.title, d.date, d.site, d.source, d.page_type, scraper_snippet(d.text, :q) AS snippet
 FROM documents_fts JOIN documents AS d ON d.id = documents_fts.rowid
 WHERE documents_fts MATCH scraper_match(:q)
 ORDER BY documents_fts.rank, d.id
@@ -32,8 +32,8 @@ def is_store_schema(table_names: set[str]) -> bool:
 
 
 def datasette_metadata(db_name: str = "scraper") -> dict[str, Any]:
-    """Datasette metadata for one store: the `search` canned query, facets on site, date
-    and lang, newest first, internal tables hidden."""
+    """Datasette metadata for one store: the `search` canned query, facets on site, date,
+    lang and page_type, newest first, internal tables hidden."""
     tables: dict[str, Any] = {name: {"hidden": True} for name in HIDDEN_TABLES}
     tables.update({
         "documents": {
@@ -41,7 +41,7 @@ def datasette_metadata(db_name: str = "scraper") -> dict[str, Any]:
                            "strings of any length and English words exactly as `scraper search` does "
                            "(\"a phrase\", OR, -exclude).",
             "sort_desc": "date",
-            "facets": ["site", "lang", "date"],
+            "facets": ["site", "lang", "page_type", "date"],
             "facet_size": 8,
             "label_column": "title",
         },

@@ -24,5 +24,6 @@ def load_entry(conn: sqlite3.Connection, url: str, *, with_body: bool = True) ->
     doc = conn.execute("SELECT * FROM documents WHERE url = ?", (url,)).fetchone()
     if doc is None:
         return Entry(page=record, site=page["site"])
-    document = Document(url=url, **{f: doc[f] for f in DOC_FIELDS})
+    columns = doc.keys()  # a store opened with migrate_to may predate a field (page_type: v8)
+    document = Document(url=url, **{f: doc[f] for f in DOC_FIELDS if f in columns})
     return Entry(page=record, site=page["site"], document=document, **{c: doc[c] for c in _META_COLS})

@@ -21,12 +21,12 @@ from ..terminal import safe_json
 
 FORMATS = ("jsonl", "csv")
 EXPORT_COLUMNS = (
-    "url", "site", "title", "date", "source", "author", "editor", "site_name", "lang",
+    "url", "site", "title", "date", "source", "author", "editor", "site_name", "lang", "page_type",
     "canonical_url", "description", "encoding", "encoding_source", "text_hash", "duplicate_of",
     "near_duplicate_of", "extractor_version", "first_seen", "last_seen", "last_changed", "text",
 )
 _EXPORT_SQL = """
-SELECT url, site, title, date, source, author, editor, site_name, lang, canonical_url, description,
+SELECT url, site, title, date, source, author, editor, site_name, lang, page_type, canonical_url, description,
   encoding, encoding_source, text_hash, duplicate_of, near_duplicate_of, extractor_version,
   first_seen, last_seen, last_changed, text
 FROM documents

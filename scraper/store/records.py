@@ -37,6 +37,7 @@ class SearchHit:
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
     title_highlights: tuple[tuple[int, int], ...] = ()
+    page_type: str | None = None
 
     def marked(self, before: str = "[", after: str = "]", *, title: bool = False) -> str:
         """The snippet (or title) with every highlighted span wrapped in markers."""

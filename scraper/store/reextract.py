@@ -37,7 +37,7 @@ ORDER BY p.url LIMIT :batch
 _META_UPDATE = """
 UPDATE documents SET title = :title, date = :date, source = :source, author = :author, editor = :editor,
   site_name = :site_name, lang = :lang, canonical_url = :canonical_url, description = :description,
-  encoding = :encoding, encoding_source = :encoding_source,
+  encoding = :encoding, encoding_source = :encoding_source, page_type = :page_type,
   extractor_version = coalesce(:extractor_version, extractor_version)
 WHERE id = :id
 """

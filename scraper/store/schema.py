@@ -2,8 +2,8 @@
 
 To change the schema, append one function:
 
-    @migration(8, "frontier: lease columns")
-    def _v8(conn, db):
+    @migration(9, "frontier: lease columns")
+    def _v9(conn, db):
         conn.execute("ALTER TABLE frontier ADD COLUMN leased_until TEXT")
 
 Never edit a migration that has shipped: databases in the field already ran it.
@@ -151,3 +151,34 @@ def _v7(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN lists INTEGER NOT NULL DEFAULT 0")
     # Sites that yielded nothing in the run because they could not be reached: {name: why}.
     conn.execute("ALTER TABLE runs ADD COLUMN unreachable TEXT NOT NULL DEFAULT '{}'")
+
+
+# documents as of v7, with page_type inserted before text (text stays last: see v1).
+_DOCUMENT_COLUMNS_V8 = (
+    "id", "url", "site", "date", "lang", "title", "source", "author", "editor", "site_name",
+    "canonical_url", "description", "encoding", "encoding_source", "text_hash", "duplicate_of",
+    "near_duplicate_of", "extractor_version", "first_seen", "last_seen", "last_changed", "page_type", "text",
+)
+
+
+@migration(8, "documents.page_type (article, forum, listing, ...)")
+def _v8(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
+    # ALTER TABLE ADD COLUMN would put page_type after text, so reading it (a facet, a
+    # --type filter) would walk every long text's overflow pages: the table is rebuilt
+    # with text still last. Ids are copied, so the search index and doc_lsh stay valid;
+    # the indexes and triggers are re-created from their own SQL.
+    kept = [r[0] for r in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'documents' AND type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL ORDER BY type, name")]
+    types = {"id": int}
+    _create(db, conn, "documents_v8", {c: types.get(c, str) for c in _DOCUMENT_COLUMNS_V8}, pk="id",
+            not_null=["url", "site", "text", "text_hash", "first_seen", "last_seen", "last_changed"],
+            foreign_keys=[("url", "pages", "url")])
+    copied = ", ".join(c for c in _DOCUMENT_COLUMNS_V8 if c != "page_type")
+    conn.execute(f"INSERT INTO documents_v8 ({copied}) SELECT {copied} FROM documents")
+    conn.execute("DROP TABLE documents")  # drops its indexes and triggers too (fired by nothing)
+    conn.execute("ALTER TABLE documents_v8 RENAME TO documents")
+    for sql in kept:
+        conn.execute(sql)
+    # `scraper search --type forum` and the Datasette facet read the index, not the table.
+    conn.execute("CREATE INDEX documents_page_type ON documents (page_type)")

@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..errors import QueryError
+from ..models import PAGE_TYPES
 from .highlight import snippet, spans
 from .query import ParsedQuery, parse_query
 from .records import SearchHit
@@ -34,6 +35,7 @@ _FILTER_SQL = {
     "lang": "(lower(d.lang) = :lang OR substr(lower(d.lang), 1, length(:lang) + 1) = :lang || '-')",
     "since": "d.date >= :since",
     "until": "d.date <= :until",
+    "page_type": "d.page_type = :page_type",
 }
 _FROM = " FROM documents_fts WHERE documents_fts MATCH :match"
 _FROM_FILTERED = (
@@ -43,7 +45,7 @@ _RANK_SELECT = "SELECT id, rank FROM (SELECT documents_fts.rowid AS id, document
 _PAGE_SQL = (" ORDER BY documents_fts.rowid DESC LIMIT :window)"
              " ORDER BY rank, id LIMIT :limit OFFSET :offset")
 _HITS_SQL = (
-    "SELECT id, url, title, date, site, source, lang, text FROM documents "
+    "SELECT id, url, title, date, site, source, lang, page_type, text FROM documents "
     "WHERE id IN (SELECT value FROM json_each(:ids))"
 )
 
@@ -56,19 +58,23 @@ class Filters:
     since: str | None = None
     until: str | None = None
     lang: str | None = None
+    page_type: str | None = None
 
     @classmethod
-    def make(cls, site=None, since=None, until=None, lang=None) -> "Filters":
+    def make(cls, site=None, since=None, until=None, lang=None, page_type=None) -> "Filters":
         if lang and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
             raise QueryError(f"lang: expected a language code such as zh or en, got {lang!r}")
+        page_type = page_type.strip().lower() if page_type else None
+        if page_type and page_type not in PAGE_TYPES:
+            raise QueryError(f"type: expected one of {', '.join(PAGE_TYPES)}, got {page_type!r}")
         f = cls(site.strip().lower() if site else None, parse_day(since, "since"),
-                parse_day(until, "until"), lang.lower() if lang else None)
+                parse_day(until, "until"), lang.lower() if lang else None, page_type)
         if f.since and f.until and f.since > f.until:
             raise QueryError(f"since ({f.since}) is after until ({f.until}): nothing can match")
         return f
 
     def sql(self) -> tuple[str, dict]:
-        active = [k for k in ("site", "lang", "since", "until") if getattr(self, k)]
+        active = [k for k in ("site", "lang", "since", "until", "page_type") if getattr(self, k)]
         params = {k: getattr(self, k) for k in active}
         if self.site:
             params["dotsite"] = "." + self.site
@@ -95,11 +101,11 @@ def _ranked_ids(conn: sqlite3.Connection, parsed: ParsedQuery, filters: Filters,
 
 
 def search(conn: sqlite3.Connection, query: str, *, site: str | None = None, since=None, until=None,
-           lang: str | None = None, limit: int = 20, offset: int = 0, snippet_width: int = 120,
-           rank_window: int | None = RANK_WINDOW) -> list[SearchHit]:
+           lang: str | None = None, page_type: str | None = None, limit: int = 20, offset: int = 0,
+           snippet_width: int = 120, rank_window: int | None = RANK_WINDOW) -> list[SearchHit]:
     """Best matches first (bm25, title weighted 5x), with snippets from the original text."""
     parsed = parse_query(query)
-    filters = Filters.make(site, since, until, lang)
+    filters = Filters.make(site, since, until, lang, page_type)
     _check_paging(limit, offset)
     ranked = _ranked_ids(conn, parsed, filters, limit, offset, rank_window)
     if not ranked:
@@ -115,16 +121,16 @@ def search(conn: sqlite3.Connection, query: str, *, site: str | None = None, sin
         hits.append(SearchHit(
             url=row["url"], title=row["title"], date=row["date"], site=row["site"], source=row["source"],
             lang=row["lang"], score=round(-rank, 6), snippet=text, highlights=marks,
-            title_highlights=spans(row["title"] or "", pattern),
+            title_highlights=spans(row["title"] or "", pattern), page_type=row["page_type"],
         ))
     return hits
 
 
 def count(conn: sqlite3.Connection, query: str, *, site: str | None = None, since=None, until=None,
-          lang: str | None = None) -> int:
+          lang: str | None = None, page_type: str | None = None) -> int:
     """How many documents match (for "N results" and paging)."""
     parsed = parse_query(query)
-    where, params = Filters.make(site, since, until, lang).sql()
+    where, params = Filters.make(site, since, until, lang, page_type).sql()
     params["match"] = parsed.expression
     sql = "SELECT count(*)" + (_FROM_FILTERED if where else _FROM) + where
     try:

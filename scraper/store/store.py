@@ -262,20 +262,22 @@ class Store:
 
     @_wrap_sqlite
     def search(self, query: str, *, site: str | None = None, since: Any = None, until: Any = None,
-               lang: str | None = None, limit: int = 20, offset: int = 0, snippet_width: int = 120,
-               rank_window: int | None = _search.RANK_WINDOW) -> list[SearchHit]:
+               lang: str | None = None, page_type: str | None = None, limit: int = 20, offset: int = 0,
+               snippet_width: int = 120, rank_window: int | None = _search.RANK_WINDOW) -> list[SearchHit]:
         """Ranked search over title + text (syntax: query.py / store/README.md).
 
+        `page_type` keeps one kind of page (models.PAGE_TYPES: "forum", "article", ...).
         bm25 ranks the `rank_window` most recent matches (None: all; see search.py).
         """
         return _search.search(self.conn, query, site=site, since=since, until=until, lang=lang,
-                              limit=limit, offset=offset, snippet_width=snippet_width,
+                              page_type=page_type, limit=limit, offset=offset, snippet_width=snippet_width,
                               rank_window=rank_window)
 
     @_wrap_sqlite
     def count(self, query: str, *, site: str | None = None, since: Any = None, until: Any = None,
-              lang: str | None = None) -> int:
-        return _search.count(self.conn, query, site=site, since=since, until=until, lang=lang)
+              lang: str | None = None, page_type: str | None = None) -> int:
+        return _search.count(self.conn, query, site=site, since=since, until=until, lang=lang,
+                             page_type=page_type)
 
     @_wrap_sqlite
     def changes(self, since: Any = None, *, site: str | None = None, limit: int | None = None,

@@ -27,7 +27,7 @@ from .records import SaveResult
 from .timeutil import normalize_timestamp, now
 
 DOC_FIELDS = ("title", "date", "source", "author", "editor", "site_name", "lang",
-              "canonical_url", "description", "encoding", "encoding_source", "text")
+              "canonical_url", "description", "encoding", "encoding_source", "page_type", "text")
 
 _PAGE_UPSERT = """
 INSERT INTO pages (url, site, final_url, status, content_type, etag, last_modified, fetched_at,
@@ -70,10 +70,10 @@ ON CONFLICT (url) DO UPDATE SET
 _DOC_INSERT = """
 INSERT INTO documents (url, site, date, lang, title, source, author, editor, site_name,
   canonical_url, description, encoding, encoding_source, text_hash, duplicate_of,
-  extractor_version, first_seen, last_seen, last_changed, text)
+  extractor_version, first_seen, last_seen, last_changed, page_type, text)
 VALUES (:url, :site, :date, :lang, :title, :source, :author, :editor, :site_name,
   :canonical_url, :description, :encoding, :encoding_source, :text_hash, :duplicate_of,
-  :extractor_version, :seen, :seen, :changed_at, :text)
+  :extractor_version, :seen, :seen, :changed_at, :page_type, :text)
 """
 
 _DOC_UPDATE = """
@@ -82,7 +82,7 @@ UPDATE documents SET site = :site, date = :date, lang = :lang, title = :title, s
   description = :description, encoding = :encoding, encoding_source = :encoding_source,
   text_hash = :text_hash, duplicate_of = :duplicate_of,
   extractor_version = coalesce(:extractor_version, extractor_version),
-  last_seen = coalesce(:seen, last_seen), last_changed = :changed_at, text = :text
+  last_seen = coalesce(:seen, last_seen), last_changed = :changed_at, page_type = :page_type, text = :text
 WHERE id = :id
 """
 
@@ -105,7 +105,11 @@ _CHANGE_INSERT_V5 = _CHANGE_INSERT.replace(" old_text,", "").replace(" :old_text
 _PAGE_UPSERT_V6, _PAGE_FAILED_V6 = (  # kind_reason: v7
     re.sub(r" :?kind_reason,|, kind_reason = coalesce\([^)]*\)", "", sql) for sql in (_PAGE_UPSERT, _PAGE_FAILED))
 _RUN_COUNT_V6 = _RUN_COUNT.replace(",\n  lists = lists + :lists", "")  # lists: v7
+_DOC_INSERT_V7, _DOC_UPDATE_V7 = (  # page_type: v8
+    sql.replace(" page_type = :page_type,", "").replace(" page_type,", "").replace(" :page_type,", "")
+    for sql in (_DOC_INSERT, _DOC_UPDATE))
 assert "kind_reason" not in _PAGE_UPSERT_V6 + _PAGE_FAILED_V6 and "lists" not in _RUN_COUNT_V6
+assert "page_type" not in _DOC_INSERT_V7 + _DOC_UPDATE_V7
 
 _RUN_REASON = """
 UPDATE runs SET failed_by_reason = json_set(coalesce(failed_by_reason, '{}'), :path,
@@ -209,13 +213,14 @@ def write_document(conn: sqlite3.Connection, index: PendingIndex, url: str, site
                   extractor_version=extractor_version, seen=seen or changed_at, changed_at=changed_at)
     old_length = old_text = None
     if old is None:
-        index.add(conn.execute(_DOC_INSERT, values).lastrowid, doc.title, doc.text)
+        doc_id = _execute(conn, _DOC_INSERT, values, missing="page_type", older=_DOC_INSERT_V7).lastrowid
+        index.add(doc_id, doc.title, doc.text)
     else:
         prev = conn.execute("SELECT title, text FROM documents WHERE id = ?", (old[0],)).fetchone()
         old_text = prev["text"]
         old_length = len(old_text)
         index.remove(old[0], prev["title"], prev["text"])
-        conn.execute(_DOC_UPDATE, {**values, "id": old[0], "seen": seen})
+        _execute(conn, _DOC_UPDATE, {**values, "id": old[0], "seen": seen}, missing="page_type", older=_DOC_UPDATE_V7)
         index.add(old[0], doc.title, doc.text)
     previous = old[1] if old else None
     change = {
@@ -238,12 +243,12 @@ def _count(conn: sqlite3.Connection, run_id: int | None, outcome: str, *, duplic
         conn.execute(_RUN_REASON, {"path": f'$."{reason}"', "run_id": run_id})
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: dict, *, missing: str, older: str) -> None:
+def _execute(conn: sqlite3.Connection, sql: str, params: dict, *, missing: str, older: str) -> sqlite3.Cursor:
     """Run `sql`, or `older` (the statement without column `missing`) on a store from
     before that column (opened with migrate_to). It fails at prepare time: nothing written."""
     try:
-        conn.execute(sql, params)
+        return conn.execute(sql, params)
     except sqlite3.OperationalError as exc:
         if missing not in str(exc):
             raise
-        conn.execute(older, params)
+        return conn.execute(older, params)

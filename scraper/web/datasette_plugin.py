@@ -8,13 +8,13 @@ search box for `documents`. This plugin, for every database that is a scraper st
   `scraper.store.query.parse_query`, the parser `scraper search` uses: same syntax,
   same matches, for 1-, 2- and N-character Chinese, English and mixed queries;
 - marks the hits in `title`, with the snippet around the first hit under it (the
-  `text` column comes last of twenty), and cuts `text` to that snippet (without a
+  `text` column comes last of 22), and cuts `text` to that snippet (without a
   search, to its first 200 characters) in table views; a small stylesheet keeps
   the title and text columns readable;
 - registers `scraper_match(q)` and `scraper_snippet(text, q)` SQL functions, which
   the canned `search` query uses (same parser again);
 - supplies metadata (scraper.store.datasette_metadata): internal tables hidden,
-  facets on site, date and lang, newest first.
+  facets on site, date, lang and page_type, newest first.
 """
 
 from __future__ import annotations
