@@ -8,6 +8,7 @@ page (tests/benchmarks/bench_store.py prints zlib and zstd). The codec is stored
 
 from __future__ import annotations
 
+import threading
 import zlib
 
 import zstandard
@@ -16,13 +17,19 @@ from ..errors import StoreError
 
 DEFAULT_CODEC = "zstd"
 _ZSTD_LEVEL = 1
-_zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
-_zd = zstandard.ZstdDecompressor()
+_local = threading.local()  # a zstd (de)compressor must not be used by two threads at once (bulk.py)
+
+
+def _zstd() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
+    pair = getattr(_local, "zstd", None)
+    if pair is None:
+        pair = _local.zstd = (zstandard.ZstdCompressor(level=_ZSTD_LEVEL), zstandard.ZstdDecompressor())
+    return pair
 
 
 def compress(body: bytes, codec: str = DEFAULT_CODEC) -> bytes:
     if codec == "zstd":
-        return _zc.compress(body)
+        return _zstd()[0].compress(body)
     if codec == "zlib":
         return zlib.compress(body, 6)
     if codec == "none":
@@ -34,7 +41,7 @@ def decompress(blob: bytes | None, codec: str | None) -> bytes | None:
     if blob is None:
         return None
     if codec == "zstd":
-        return _zd.decompress(blob)
+        return _zstd()[1].decompress(blob)
     if codec == "zlib":
         return zlib.decompress(blob)
     if codec in (None, "none"):

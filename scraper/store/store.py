@@ -27,6 +27,7 @@ from . import runs as _runs
 from . import schema  # noqa: F401  (registers the migrations)
 from . import search as _search
 from . import stats as _stats
+from .bulk import CHUNK, BulkResult, BulkWriter
 from .connection import connect, connect_readonly
 from .index import PendingIndex
 from .entries import load_entry
@@ -185,6 +186,40 @@ class Store:
         with self.batch():
             return [save_page(self.conn, self._index, page, doc, run_id=run_id, site=site,
                               extractor_version=extractor_version) for page, doc in items]
+
+    @contextmanager
+    def bulk(self, *, run_id: int | None = None, site: str | None = None, extractor_version: str | None = None,
+             chunk: int = CHUNK) -> Iterator[BulkWriter]:
+        """Load many pages fast (import, merge), with the outcomes `save` would give:
+
+            with store.bulk(run_id=run) as loader:
+                for page, doc in pages:
+                    loader.save(page, doc)
+            print(loader.result.new, loader.result.unchanged)
+
+        Each `chunk` pages are one transaction, the search index written once per
+        chunk; on an error the chunk in progress is rolled back and the exception
+        raised, earlier chunks stay (bulk.py says how it is faster)."""
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only")
+        loader = BulkWriter(self, run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk)
+        try:
+            yield loader
+            loader.finish()
+        except BaseException as exc:
+            loader.abort(exc)
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: {exc}") from exc
+            raise
+        finally:
+            loader.close()
+
+    def save_bulk(self, items: Iterable[tuple[PageRecord, Document | None]], *, run_id: int | None = None,
+                  site: str | None = None, extractor_version: str | None = None, chunk: int = CHUNK) -> BulkResult:
+        """`bulk()` over an iterable of (page, document) pairs (read as it goes); the counts."""
+        with self.bulk(run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk) as loader:
+            loader.save_many(items)
+        return loader.result
 
     @_wrap_sqlite
     def delete(self, url: str) -> bool:
