@@ -203,3 +203,43 @@ def test_sigkill_mid_load_leaves_whole_chunks_each_searchable(tmp_path):
         assert pages == 150  # three chunks of 50 committed; the fourth was open
         assert store.count("疫情防控") == store.stats().documents == pages
         assert store.conn.execute("SELECT count(*) FROM changes").fetchone()[0] == pages
+
+
+def test_on_chunk_sees_each_new_or_changed_document_once_and_commits_with_its_chunk(tmp_path):
+    from scraper.crawl import neardup
+    from scraper.crawl.dedup import signature
+
+    def near(conn, written):
+        calls.append([url for url, _ in written])
+        for url, doc in written:
+            neardup.record(conn, url, signature(doc.text), doc.text)
+
+    docs = documents()
+    longest = max(docs, key=lambda d: len(d.text))
+    copy = replace(longest, url="http://mirror.example.cn/near.html", text=longest.text + "（转载）")
+    items = mixed_items() + [(page_for(copy), copy)]
+    calls: list[list[str]] = []
+    with seeded(tmp_path / "bulk.db") as many, seeded(tmp_path / "one.db") as one:
+        many.save_bulk(items, chunk=5, on_chunk=near)
+        for page, doc in items:  # what the crawler does: save, then record the signature
+            result = one.save(page, doc)
+            if doc is not None and result.outcome in ("new", "changed"):
+                neardup.record(one.conn, page.url, signature(doc.text), doc.text)
+        written = [u for call in calls for u in call]
+        expected = [p.url for p, d in items if d is not None and p.url != documents()[9].url]  # docs[9]: unchanged
+        assert written == expected
+        assert all(len(call) <= 5 for call in calls)
+        assert many.get(copy.url).near_duplicate_of in {longest.url, "http://mirror.example.cn/copy2.html"}
+        assert snapshot(many)["documents"] == snapshot(one)["documents"]  # near_duplicate_of included
+        rows = "SELECT key, doc_id FROM doc_lsh ORDER BY doc_id, key"
+        assert many.conn.execute(rows).fetchall() == one.conn.execute(rows).fetchall()
+
+    def failing(conn, written):
+        near(conn, written)
+        raise RuntimeError("MinHash service down")
+
+    with Store.open(tmp_path / "fail.db") as store:
+        with pytest.raises(RuntimeError):
+            store.save_bulk([(page_for(d), d) for d in docs], chunk=100, on_chunk=failing)
+        assert store.stats().pages == 0
+        assert store.conn.execute("SELECT count(*) FROM doc_lsh").fetchone()[0] == 0

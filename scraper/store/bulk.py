@@ -17,18 +17,20 @@ does differently from calling `save` for each page, and why it is faster:
 A page whose URL is already stored (or comes twice), or that carries an error, goes
 through `save_page`, the per-document path, in its place in the order: changed /
 unchanged, failures, duplicates and the change log come out as `save` makes them.
-Near duplicates are not looked for (the crawler does that per page, with signatures
-its workers compute): run `scraper.crawl.neardup.record` afterwards if needed.
+Near duplicates are the caller's (the store knows no MinHash): `on_chunk(conn, written)`
+is called once per chunk, before its COMMIT, with the (url, document) pairs the chunk
+stored as new or changed, so an importer can run `scraper.crawl.neardup.record` on them
+and have its rows commit (or roll back) with the chunk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import StoreError
 from ..models import Document, PageRecord
@@ -90,7 +92,6 @@ class BulkResult:
     failed: int = 0
     lists: int = 0  # pages stored without a document
     duplicates: int = 0
-    by_outcome: Counter = field(default_factory=Counter, repr=False)
 
     @property
     def total(self) -> int:
@@ -135,14 +136,17 @@ class BulkWriter:
     """Saves pages in groups and chunks; use through `Store.bulk()` (a context manager)."""
 
     def __init__(self, store: "Store", *, run_id: int | None, site: str | None, extractor_version: str | None,
-                 chunk: int = CHUNK, group: int | None = None):
+                 chunk: int = CHUNK, group: int | None = None,
+                 on_chunk: Callable[[sqlite3.Connection, list[tuple[str, Document]]], None] | None = None):
         group = group or GROUP
         if chunk < 1 or group < 1:
             raise StoreError("bulk: chunk and group must be at least 1")
         self.store, self.conn = store, store.conn
         self.run_id, self.site, self.extractor_version = run_id, site, extractor_version
-        self.chunk, self.group = max(chunk, group), group
+        self.chunk, self.group = chunk, min(group, chunk)
         self.result = BulkResult()
+        self.on_chunk = on_chunk
+        self._written: list[tuple[str, Document]] = []  # new or changed documents of the open chunk
         self._queue: list[tuple[PageRecord, Document | None]] = []
         self._pending: Future | None = None  # the group being prepared
         self._fts: list[tuple[int, str, str]] = []  # index rows of the open chunk
@@ -189,6 +193,7 @@ class BulkWriter:
             self._pending.cancel()
             self._pending = None
         self._fts.clear()
+        self._written.clear()
         if self._transaction is not None:
             transaction, self._transaction = self._transaction, None
             try:
@@ -213,6 +218,9 @@ class BulkWriter:
         if self._fts:
             self.conn.executemany(_FTS_INSERT, self._fts)
             self._fts = []
+        written, self._written = self._written, []
+        if self.on_chunk is not None and written:
+            self.on_chunk(self.conn, written)
         transaction, self._transaction = self._transaction, None
         self._in_chunk = 0
         transaction.__exit__(None, None, None)  # flushes the per-document index queue, COMMIT
@@ -272,6 +280,7 @@ class BulkWriter:
             duplicates += dup is not None
             docs.append({**p.row, "id": next_id, "duplicate_of": dup, "extractor_version": self.extractor_version})
             changes.append((p.params["url"], p.row["seen"], p.text_hash, len(doc.text), self.run_id))
+            self._written.append((p.params["url"], doc))
             self._fts.append((next_id, *p.tokens))
             next_id += 1
         conn.executemany(_PAGE_INSERT, [p.params for p in items])
@@ -297,6 +306,8 @@ class BulkWriter:
             "lists" if self.conn.execute("SELECT 1 FROM documents WHERE url = ?", (p.page.url,)).fetchone() is None
             else result.outcome)
         self.result.add(outcome, duplicate=result.duplicate_of is not None and outcome in ("new", "changed"))
+        if p.document is not None and outcome in ("new", "changed"):
+            self._written.append((p.page.url, p.document))
 
     def _check_run(self) -> None:
         if self.run_id is not None and not self.conn.execute(

@@ -189,7 +189,7 @@ class Store:
 
     @contextmanager
     def bulk(self, *, run_id: int | None = None, site: str | None = None, extractor_version: str | None = None,
-             chunk: int = CHUNK) -> Iterator[BulkWriter]:
+             chunk: int = CHUNK, on_chunk: Callable | None = None) -> Iterator[BulkWriter]:
         """Load many pages fast (import, merge), with the outcomes `save` would give:
 
             with store.bulk(run_id=run) as loader:
@@ -199,10 +199,13 @@ class Store:
 
         Each `chunk` pages are one transaction, the search index written once per
         chunk; on an error the chunk in progress is rolled back and the exception
-        raised, earlier chunks stay (bulk.py says how it is faster)."""
+        raised, earlier chunks stay (bulk.py says how it is faster). `on_chunk(conn,
+        [(url, document), ...])` runs before each COMMIT with the chunk's new and changed
+        documents (near-duplicate detection, in the chunk's transaction)."""
         if self.readonly:
             raise StoreError(f"{self.path} is open read-only")
-        loader = BulkWriter(self, run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk)
+        loader = BulkWriter(self, run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk,
+                            on_chunk=on_chunk)
         try:
             yield loader
             loader.finish()
@@ -215,9 +218,11 @@ class Store:
             loader.close()
 
     def save_bulk(self, items: Iterable[tuple[PageRecord, Document | None]], *, run_id: int | None = None,
-                  site: str | None = None, extractor_version: str | None = None, chunk: int = CHUNK) -> BulkResult:
+                  site: str | None = None, extractor_version: str | None = None, chunk: int = CHUNK,
+                  on_chunk: Callable | None = None) -> BulkResult:
         """`bulk()` over an iterable of (page, document) pairs (read as it goes); the counts."""
-        with self.bulk(run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk) as loader:
+        with self.bulk(run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk,
+                       on_chunk=on_chunk) as loader:
             loader.save_many(items)
         return loader.result
 

@@ -268,6 +268,7 @@ def main() -> None:
     ap.add_argument("--path", choices=("bulk", "save_many"), default="bulk",
                     help="insert through Store.bulk (import, merge) or Store.save_many (the crawler's batches)")
     ap.add_argument("--no-anchor", action="store_true", help="skip the sqlite-utils anchors")
+    ap.add_argument("--no-body-anchor", action="store_true", help="skip the anchor that also keeps raw HTML")
     args = ap.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="bench_store_")) / "scraper.db"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,6 +278,8 @@ def main() -> None:
         "sqlite-utils insert_all + FTS5 unicode61": Anchor(path.with_name("sqlite-utils.db")),
         "the same + raw HTML body column": Anchor(path.with_name("sqlite-utils-body.db"), with_body=True),
     }
+    if args.no_body_anchor:
+        anchors.pop("the same + raw HTML body column", None)
     n = args.docs
     with Store.open(path) as store:
         print(f"inserting {n:,} documents through Store.{args.path}"
