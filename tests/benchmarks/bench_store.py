@@ -274,12 +274,11 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"store: {path}\nbody codecs on the fixture pages:")
     codecs(load_sources()[2])
-    anchors = {} if args.no_anchor else {
-        "sqlite-utils insert_all + FTS5 unicode61": Anchor(path.with_name("sqlite-utils.db")),
-        "the same + raw HTML body column": Anchor(path.with_name("sqlite-utils-body.db"), with_body=True),
-    }
-    if args.no_body_anchor:
-        anchors.pop("the same + raw HTML body column", None)
+    anchors = {}
+    if not args.no_anchor:
+        anchors["sqlite-utils insert_all + FTS5 unicode61"] = Anchor(path.with_name("sqlite-utils.db"))
+        if not args.no_body_anchor:
+            anchors["the same + raw HTML body column"] = Anchor(path.with_name("sqlite-utils-body.db"), with_body=True)
     n = args.docs
     with Store.open(path) as store:
         print(f"inserting {n:,} documents through Store.{args.path}"
