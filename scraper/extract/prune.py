@@ -8,8 +8,7 @@ or "print" tool class on the article's own container, a CMS that calls the artic
 "content-footer" — that two guards stand between a rule and the article:
 
 - a region holding most of the page's prose is never masked (its children are still
-  examined, so a footer inside it still goes); nor are alike siblings that one rule
-  matched and that together hold as much (a shop's product cards called "slide");
+  examined, so a footer inside it still goes);
 - if the masks together took more prose than they left, the masks holding prose are
   lifted: the page is read as if those rules had not matched.
 """
@@ -31,7 +30,6 @@ _SKIP_TAGS = frozenset(
     "html body a abbr b bdi bdo cite code em font i img label mark q s small span strong sub sup time u".split()
 )
 _MOST = 0.5  # a region with more than this share of the page's prose holds the article
-_GROUP = 4  # this many sibling regions matched by one rule are records, weighed together
 
 
 def _first_rule(tag: str, attrs: str, rules: tuple[ElementRule, ...]) -> ElementRule | None:
@@ -101,8 +99,6 @@ class _Region:
     span: range
     prose: int
     element: lxml.html.HtmlElement
-    chars: int = 0
-    max_share: float = 1.0
 
 
 def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, total_chars: int,
@@ -123,30 +119,10 @@ def _regions(root, bmap: BlockMap, rules, prefix: list[int], total_prose: int, t
                     pruning.guarded[rule.name] += 1
                     pruning.spared.append(span)
                 else:
-                    found.append(_Region(rule.name, span, prose, el, chars, rule.max_share))
+                    found.append(_Region(rule.name, span, prose, el))
                     continue
         stack.extend(reversed(el))
-    return _spare_record_groups(found, total_prose, total_chars, pruning)
-
-
-def _spare_record_groups(found: list[_Region], total_prose: int, total_chars: int, pruning: Pruning) -> list[_Region]:
-    """Alike siblings one rule matched, which together hold what one region may not:
-    a grid of cards whose class happens to name a noise word (the page's records), spared."""
-    groups: dict[tuple[str, int], list[_Region]] = {}
-    for region in found:
-        parent = region.element.getparent()
-        groups.setdefault((region.rule, id(parent)), []).append(region)
-    spared: set[int] = set()
-    for (name, _), members in groups.items():
-        if len(members) < _GROUP:
-            continue
-        prose = sum(r.prose for r in members)
-        chars = sum(r.chars for r in members)
-        if prose > _MOST * total_prose or chars > members[0].max_share * total_chars:
-            pruning.guarded[name] += 1
-            pruning.spared.extend(r.span for r in members)
-            spared.update(id(r) for r in members)
-    return [r for r in found if id(r) not in spared] if spared else found
+    return found
 
 
 def _prefix(values: list[int]) -> list[int]:
