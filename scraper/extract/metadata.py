@@ -192,7 +192,21 @@ def _declared_kind(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | N
             for m in _LD_TYPE_RE.finditer(script.text):
                 found.update(_KINDS.get(t.lower()) for t in re.findall(r'"([^"]+)"', m.group(1)))
     found.add(_KINDS.get((tags.get("og:type") or "").lower()))
+    found.update(_microdata_kinds(root))
     return next((k for k in _KIND_ORDER if k in found), None)
+
+
+_MICRODATA_PRODUCTS_MAX = 2  # more Product items than this: a grid of product cards, a listing
+
+
+def _microdata_kinds(root: lxml.html.HtmlElement) -> set[str | None]:
+    """The kinds of the page's top-level schema.org microdata items (itemtype="https://schema.org/Product");
+    an item inside another (a product's questions, an article's comments) says nothing of the page."""
+    types = root.xpath("//*[@itemtype][not(ancestor::*[@itemscope])]/@itemtype")
+    kinds = [_KINDS.get(t.strip().rstrip("/").rsplit("/", 1)[-1].lower()) for t in types]
+    if kinds.count("product") > _MICRODATA_PRODUCTS_MAX:
+        kinds = ["listing" if k == "product" else k for k in kinds]
+    return set(kinds)
 
 
 # Language names some templates write instead of codes (<meta name="language" content="English">).
