@@ -22,7 +22,7 @@ from .bylines import parse_meta_line
 from .candidates import Candidate, block_run, selected, whole_page
 from .choose import choose, page_type
 from .language import document_lang
-from .features import Reading, candidate_features, page_features, vectors
+from .features import Reading, candidate_features, cart_lines, page_features, vectors
 from .fields import Fields, choose_title, decide, strip_description
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
@@ -98,12 +98,13 @@ def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
     Not asked when the article lies in a layout table's cell: trafilatura then keeps
     the whole table, and its reading is refused anyway (trafilatura_body). Its fast
     mode serves, our other readings standing in for its fallbacks, except on pages
-    that declare a product: descriptions and specs there are what its fallbacks find.
+    that declare a product or have a buy button: descriptions and specs there are what
+    its fallbacks find.
     """
     if page.config.body_selector or (run is not None and run.in_layout_table()):
         return []
     page.pruning.drop_masked()
-    fast = page.head.declared_kind != "product"
+    fast = page.head.declared_kind != "product" and not cart_lines(page.bmap.blocks, page.head.buy_buttons)
     found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=fast)
     return [found] if found is not None else []
 
@@ -211,7 +212,8 @@ def _choose(page: _Page) -> Choice:
          for c, ex in zip(candidates, finished)],
         page.bmap.blocks, page.head.title, page.records, page.pruning,
     )
-    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
+    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records,
+                          page.head.buy_buttons)
     vecs = vectors(facts, rows)
     names = [ex.candidate for ex in finished]
     chosen = choose(names, vecs, page.cjk)
