@@ -31,6 +31,7 @@ from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
 from .records import Records, find_records
+from .structure import body_blocks
 from .thread import read_thread
 from .trafilatura_body import is_scrap, trafilatura_candidate
 
@@ -221,7 +222,10 @@ def _choose(page: _Page) -> Choice:
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
     author = doc.author or candidates[chosen].author
-    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author))
+    sources, source_blocks = candidates[chosen].sources(page.bmap.blocks)
+    blocks = body_blocks(page.bmap, page.root, sources, source_blocks, doc.text, page.url)
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author,
+                                                                  blocks=blocks))
     return Choice(finished, vecs, chosen)
 
 
