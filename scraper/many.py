@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from .errors import ScraperError
 from .models import CleanConfig, Document, Fetched
-from .render import EXTENSIONS
+from .formats import EXTENSIONS
 from .sources.inputs import read_input, resolve_input
 
 

@@ -160,7 +160,7 @@ class Document:
 
     def render(self, fmt: str = "text", options: RenderOptions | None = None) -> str:
         """The document as text, markdown, html, json or xml (TEI): see `scraper.render`."""
-        from .render import render
+        from .formats import render
 
         return render(self, fmt, options)
 

@@ -18,7 +18,7 @@ import click
 
 from ..errors import ConfigError, InputError
 from ..models import CleanConfig, Decoded, PageRecord, RenderOptions
-from ..render import FORMATS
+from ..formats import FORMATS
 from ..terminal import safe_json, terminal_line, terminal_safe
 from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, handle_errors, main, resolve_db_path
 
@@ -31,7 +31,7 @@ DEFAULT_TIME_LIMIT = 60.0  # = crawl.pool.DEFAULT_CPU_LIMIT (not imported: --hel
 
 def render(doc: Document, fmt: str, options: RenderOptions | None = None, *, indent: int | None = None) -> str:
     """A document as the user asked to see it (web text: control characters made visible)."""
-    from ..render import document_dict, render as render_doc
+    from ..formats import document_dict, render as render_doc
 
     if fmt == "json":
         return safe_json(document_dict(doc, options or RenderOptions()), indent=indent)

@@ -25,6 +25,7 @@ from .normalize import clean_line, strip_pinyin_annotations
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _ICON_PX = 40  # an image this narrow or low is an icon, a badge, a spacer
+_MAX_SPAN = 50  # a colspan beyond this is a layout trick, not a grid
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,29 @@ def align(lines: list[str], sources: list[str]) -> list[int | None]:
 
 
 def _cells(tr) -> tuple[str, ...]:
-    return tuple(clean_line(" ".join(c.text_content().split())) for c in tr if c.tag in ("td", "th"))
+    """A row's cells; a cell spanning n columns is followed by n-1 empty ones (a grid)."""
+    out: list[str] = []
+    for cell in tr:
+        if cell.tag in ("td", "th"):
+            out.append(clean_line(" ".join(cell.text_content().split())))
+            span = (cell.get("colspan") or "").strip()
+            out += [""] * (min(int(span), _MAX_SPAN) - 1 if span.isdigit() and int(span) > 1 else 0)
+    return tuple(out)
+
+
+def _bold(cell) -> bool:
+    text = "".join(cell.text_content().split())
+    strong = "".join("".join(b.text_content().split()) for b in cell.iter("strong", "b") if b.getparent() is not None
+                     and b.getparent().tag not in ("strong", "b"))
+    return bool(text) and text == strong
 
 
 def _is_header(tr) -> bool:
+    """A header row: in <thead>, or every cell a <th> or all bold (as Chinese CMS tables mark it)."""
     cells = [c for c in tr if c.tag in ("td", "th")]
-    return (tr.getparent() is not None and tr.getparent().tag == "thead") or bool(cells) and all(
-        c.tag == "th" for c in cells)
+    if tr.getparent() is not None and tr.getparent().tag == "thead":
+        return True
+    return bool(cells) and all(c.tag == "th" or _bold(c) for c in cells)
 
 
 def _table_of(tr):
