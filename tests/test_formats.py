@@ -8,7 +8,6 @@ every format; `-o DIR` names files with the format's extension.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import lxml.etree as etree
 import lxml.html
