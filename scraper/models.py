@@ -77,7 +77,8 @@ class BodyBlock:
     1-6; item `level` = list depth (1: top) and `ordered`; table `rows` of cells and
     `header` (its first row is a header row); code `code`, the `<pre>` whole (its
     indentation and blank lines, which the text's lines lose); image `src`, `alt`, and
-    its caption as `lines`. `links` are spans of `text`.
+    its caption as `lines`. `links` and `code_spans` (inline `<code>`, as (start, end))
+    are spans of `text`.
     """
 
     kind: BlockKind
@@ -90,6 +91,7 @@ class BodyBlock:
     src: str | None = None
     alt: str | None = None
     links: tuple[Link, ...] = ()
+    code_spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def text(self) -> str:
@@ -110,6 +112,8 @@ class BodyBlock:
             out.update(src=self.src, alt=self.alt, caption=self.text or None)
         if self.links:
             out["links"] = [{"start": k.start, "end": k.end, "href": k.href} for k in self.links]
+        if self.code_spans:
+            out["code_spans"] = [list(span) for span in self.code_spans]
         return out
 
 

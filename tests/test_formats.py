@@ -52,7 +52,8 @@ def test_markdown_of_the_blog_post_keeps_headings_lists_and_the_whole_query(runn
     out = clean(runner, str(BLOG), "--format", "markdown")
     assert out.startswith("# Finding a slow query with EXPLAIN ANALYZE\n")
     assert "\n## The symptom\n" in out and "\n## What I took away from it\n" in out
-    assert "\n- The estimated and actual row counts for the orders scan were off by a factor of 450.\n- The inner" in out
+    assert "\n- The estimated and actual row counts for the `orders` scan were off by a factor of 450.\n- The inner" in out
+    assert "Running it with `EXPLAIN (ANALYZE, BUFFERS)` showed" in out  # inline code
     assert "\n" + SELECT + "\n" in out  # one fence, the SQL as written, not a paragraph a line
     assert "    ON line_items (order_id);\n\nALTER TABLE" in out
 

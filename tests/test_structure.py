@@ -46,6 +46,7 @@ def test_headings_lists_and_code_of_a_blog_post():
     items = kinds(doc, "item")
     assert len(items) == 6 and {(b.level, b.ordered) for b in items} == {(1, False)}
     assert items[0].text == "The estimated and actual row counts for the orders scan were off by a factor of 450."
+    assert [items[0].text[a:b] for a, b in items[0].code_spans] == ["orders"]  # inline <code>
     select, create = kinds(doc, "code")
     assert select.lines[0] == "SELECT o.id, o.created_at, count(li.id) AS items" and len(select.lines) == 7
     assert "\n  AND o.created_at > now() - interval '90 days'\n" in select.code  # its indentation kept
@@ -111,7 +112,7 @@ def test_nested_list_depths_and_unsafe_links():
     assert items == [("Install the ", 1, True), ("gcc 12 or la", 2, False), ("rustc 1.70 o", 2, False),
                      ("Run make set", 1, True)]
     markdown = doc.render("markdown")
-    assert "\n1. Install the compilers:\n    - gcc 12" in markdown and "\n2. Run make setup" in markdown
+    assert "\n1. Install the compilers:\n    - gcc 12" in markdown and "\n2. Run `make setup` from" in markdown
     last = kinds(doc, "item")[3]
     assert [last.text[k.start:k.end] for k in last.links] == ["the FAQ"]  # javascript: is no link
     assert last.links[0].href == "https://docs.example.org/faq.html#build"

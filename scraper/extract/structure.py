@@ -1,4 +1,5 @@
-"""The chosen body as typed blocks (headings, list items, tables, code, quotes, images, links).
+"""The chosen body as typed blocks (headings, list items, tables, code, quotes, images, links,
+inline code).
 
 Derived after the text is final, from the same page blocks the text came from: each
 line of `Document.text` is traced back to its page block (the line filters only drop
@@ -233,45 +234,58 @@ def _images(bmap: BlockMap, root, lines: list[_Line], contexts: _Contexts, url: 
     found: dict = {}
     for img in root.iter("img"):
         k, _ = bmap.spans.get(img, (None, None))
-        if k is None or _is_icon(img):
+        if k not in where or _is_icon(img):  # the line after it is no body line: neither rule holds
+            continue
+        figure = contexts.of(img).figure if captions else None
+        caption = figure.find(".//figcaption") if figure is not None else None
+        captioned = caption is not None and caption in captions and caption not in found
+        if not captioned and not (k - 1 in where and where[k - 1] == where[k] - 1):
             continue
         src = _image_src(img, url)
         if src is None:
             continue
-        figure = contexts.of(img).figure
-        caption = figure.find(".//figcaption") if figure is not None else None
         alt = clean_line(img.get("alt") or "") or None
-        if caption is not None and caption in captions and caption not in found:
+        if captioned:
             found[caption] = (src, alt)
-        elif k in where and k - 1 in where and where[k - 1] == where[k] - 1:
+        else:
             found.setdefault(where[k], []).append((src, alt))
     return found
 
 
-def _anchors(bmap: BlockMap, root, wanted: set[int], url: str | None) -> dict[int, list[tuple[str, str]]]:
-    """Per page block of the body, its links in order: (link text, absolute href)."""
-    found: dict[int, list[tuple[str, str]]] = {}
+def _anchors(bmap: BlockMap, root, wanted: set[int], url: str | None) -> dict[int, list[tuple[str, str | None]]]:
+    """Per page block of the body, its links and inline code in order: (text, absolute href
+    or None for code). Code inside a link (or a link inside code) is found after it and
+    skipped: the outer one wins."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
     if not wanted:
         return found
-    for a in root.iter("a"):
-        first, end = bmap.spans.get(a, (None, None))
-        if first is None or end - first > 1 or first not in wanted:
+    blocks = bmap.blocks
+    for el in root.iter("a", "code"):
+        first, end = bmap.spans.get(el, (None, None))
+        if first is None or end - first > 1 or first not in wanted or blocks[first].tag == "pre":
             continue
-        href = _href(url, a.get("href"))
-        label = clean_line(a.text_content())
+        label = clean_line(el.text_content())
+        if el.tag == "code":
+            if label:
+                found.setdefault(first, []).append((label, None))
+            continue
+        href = _href(url, el.get("href"))
         if href and label:
             found.setdefault(first, []).append((label, href))
     return found
 
 
-def _spans(text: str, offset: int, anchors: list[tuple[str, str]]) -> list[Link]:
-    out, cursor = [], 0
+def _spans(text: str, offset: int, anchors: list[tuple[str, str | None]],
+           links: list[Link], codes: list[tuple[int, int]]) -> None:
+    cursor = 0
     for label, href in anchors:
         pos = text.find(label, cursor)
         if pos >= 0:
-            out.append(Link(offset + pos, offset + pos + len(label), href))
+            if href is None:
+                codes.append((offset + pos, offset + pos + len(label)))
+            else:
+                links.append(Link(offset + pos, offset + pos + len(label), href))
             cursor = pos + len(label)
-    return out
 
 
 def _build(lines: list[_Line], images: dict, anchors: dict) -> list[BodyBlock]:
@@ -303,13 +317,15 @@ def _block(group: list[_Line], images: dict, anchors: dict) -> BodyBlock:
         src, alt = images[first.group]
         return BodyBlock("image", texts, src=src, alt=alt)
     links: list[Link] = []
+    codes: list[tuple[int, int]] = []
     offset = 0
     for ln in group:
         if ln.block in anchors:
-            links += _spans(ln.text, offset, anchors[ln.block])
+            _spans(ln.text, offset, anchors[ln.block], links, codes)
         offset += len(ln.text) + 1
     kind = "paragraph" if first.kind == "caption" else first.kind
-    return BodyBlock(kind, texts, level=first.level, ordered=first.ordered, links=tuple(links))
+    return BodyBlock(kind, texts, level=first.level, ordered=first.ordered, links=tuple(links),
+                     code_spans=tuple(codes))
 
 
 __all__ = ["align", "body_blocks"]

@@ -44,19 +44,24 @@ def view(doc: Document, options: RenderOptions = DEFAULT_OPTIONS) -> list[BodyBl
     return out
 
 
-def segments(text: str, links) -> list[tuple[str, str | None]]:
-    """`text` cut at its link spans: (piece, href or None), in order."""
-    out: list[tuple[str, str | None]] = []
+def segments(block: BodyBlock) -> list[tuple[str, str | None, bool]]:
+    """A block's text cut at its link and inline-code spans: (piece, href or None, is code).
+
+    A span overlapping one before it is left out (the text stays, unmarked)."""
+    text = block.text
+    marks = sorted([(k.start, k.end, k.href, False) for k in block.links]
+                   + [(start, end, None, True) for start, end in block.code_spans])
+    out: list[tuple[str, str | None, bool]] = []
     pos = 0
-    for link in links:
-        if link.start < pos or link.end > len(text):
-            continue  # overlapping or out of range: the text as it is
-        if link.start > pos:
-            out.append((text[pos:link.start], None))
-        out.append((text[link.start:link.end], link.href))
-        pos = link.end
+    for start, end, href, code in marks:
+        if start < pos or end > len(text) or start >= end:
+            continue
+        if start > pos:
+            out.append((text[pos:start], None, False))
+        out.append((text[start:end], href, code))
+        pos = end
     if pos < len(text) or not out:
-        out.append((text[pos:], None))
+        out.append((text[pos:], None, False))
     return out
 
 

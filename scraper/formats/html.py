@@ -13,13 +13,15 @@ from ..models import BodyBlock, Document
 from . import segments
 
 
-def _inline(text: str, links) -> str:
-    return "".join(escape(piece) if href is None else f'<a href="{escape(href)}">{escape(piece)}</a>'
-                   for piece, href in segments(text, links))
+def _piece(piece: str, href: str | None, code: bool) -> str:
+    if code:
+        return f"<code>{escape(piece)}</code>"
+    return escape(piece) if href is None else f'<a href="{escape(href)}">{escape(piece)}</a>'
 
 
 def _lines(block: BodyBlock) -> list[str]:
-    return _inline(block.text, block.links).split("\n")
+    """The block's lines as HTML, with its links and inline code."""
+    return "".join(_piece(*seg) for seg in segments(block)).split("\n")
 
 
 def _table(block: BodyBlock) -> str:

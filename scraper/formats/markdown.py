@@ -43,13 +43,24 @@ def _url(href: str) -> str:
     return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
-def _inline(text: str, links) -> str:
-    """Text with its links as [text](url); escaped line by line."""
-    if not links:
-        return "\n".join(_escape(line) for line in text.split("\n"))
+def _code_span(code: str) -> str:
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", code)), default=0) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
+
+
+def _inline(block: BodyBlock) -> str:
+    """A block's text with its links as [text](url) and inline code in backticks; escaped line by line."""
+    if not block.links and not block.code_spans:
+        return "\n".join(_escape(line) for line in block.text.split("\n"))
     parts = []
-    for piece, href in segments(text, links):
-        parts.append(_no_html(piece) if href is None else f"[{_label(piece)}]({_url(href)})")
+    for piece, href, code in segments(block):
+        if code:
+            parts.append(_code_span(piece))
+        elif href is None:
+            parts.append(_no_html(piece))
+        else:
+            parts.append(f"[{_label(piece)}]({_url(href)})")
     return "\n".join(_line_start(line) for line in "".join(parts).split("\n"))
 
 
@@ -87,7 +98,7 @@ class _Lists:
 def _item(block: BodyBlock, lists: _Lists) -> str:
     indent = _INDENT * (max(1, block.level) - 1)
     marker = lists.marker(block)
-    first, *rest = _inline(block.text, block.links).split("\n")
+    first, *rest = _inline(block).split("\n")
     out = indent + marker + first
     for line in rest:  # a second paragraph of the same item
         out += "\n\n" + indent + " " * len(marker) + line
@@ -105,11 +116,11 @@ def _block(block: BodyBlock, lists: _Lists) -> str:
     if block.kind == "table":
         return _table(block)
     if block.kind == "quote":
-        return "\n>\n".join("> " + line for line in _inline(block.text, block.links).split("\n"))
+        return "\n>\n".join("> " + line for line in _inline(block).split("\n"))
     if block.kind == "image":
         image = f"![{_label(block.alt or block.text)}]({_url(block.src or '')})"
         return image + ("\n\n" + "\n\n".join(_escape(line) for line in block.lines) if block.lines else "")
-    return "\n\n".join(_inline(block.text, block.links).split("\n"))
+    return "\n\n".join(_inline(block).split("\n"))
 
 
 def render_markdown(doc: Document, blocks: list[BodyBlock]) -> str:

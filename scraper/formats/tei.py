@@ -30,15 +30,18 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def _inline(el: ET.Element, text: str, links) -> None:
-    """Text with links as <ref target="..."> children."""
+def _inline(el: ET.Element, block: BodyBlock, joiner: str = "\n") -> None:
+    """A block's text in `el`, links as <ref target="...">, inline code as <code>."""
     last = None
-    for piece, href in segments(text, links):
-        if href is None:
+    for piece, href, code in segments(block):
+        piece = piece.replace("\n", joiner)
+        if href is None and not code:
             if last is None:
                 el.text = (el.text or "") + _x(piece)
             else:
                 last.tail = (last.tail or "") + _x(piece)
+        elif code:
+            last = _sub(el, "code", piece)
         else:
             last = _sub(el, "ref", piece, target=href)
 
@@ -85,12 +88,12 @@ def _list(parent: ET.Element, items: list[BodyBlock]) -> None:
             stack.append(_sub(holder, "list", rend="ol" if block.ordered else "ul"))
             last_item = None
         last_item = _sub(stack[-1], "item")
-        _inline(last_item, block.text.replace("\n", " "), block.links)
+        _inline(last_item, block, " ")
 
 
 def _block(div: ET.Element, block: BodyBlock) -> None:
     if block.kind == "heading":
-        _inline(_sub(div, "ab", rend=f"h{block.level}", type="header"), " ".join(block.lines), ())
+        _sub(div, "ab", " ".join(block.lines), rend=f"h{block.level}", type="header")
     elif block.kind == "code":
         _sub(div, "code", block.code or block.text)
     elif block.kind == "table":
@@ -109,8 +112,11 @@ def _block(div: ET.Element, block: BodyBlock) -> None:
         if block.lines:
             _sub(figure, "head", " ".join(block.lines))
     else:
-        _inline(_sub(div, "p"), block.text, block.links) if len(block.lines) == 1 else [
-            _sub(div, "p", line) for line in block.lines]
+        if len(block.lines) == 1:
+            _inline(_sub(div, "p"), block)
+        else:
+            for line in block.lines:
+                _sub(div, "p", line)
 
 
 def render_tei(doc: Document, blocks: list[BodyBlock]) -> str:
