@@ -132,3 +132,14 @@ def test_a_document_from_the_store_has_no_blocks_and_renders_by_line():
     assert doc.render("markdown") == "# 通知\n\n第一段。\n\n第二段。"
     assert json.loads(doc.render("json"))["blocks"] == [{"type": "paragraph", "text": "第一段。"},
                                                       {"type": "paragraph", "text": "第二段。"}]
+
+
+def test_lead_image_and_lazy_loaded_image():
+    lead = fixture("en-gov-press-release").blocks[0]  # before the first paragraph, its title line gone
+    assert (lead.kind, lead.alt) == ("image", "A single-decker bus on a country road")
+    assert lead.src == "https://assets.publishing.service.gov.uk/media/65a0f1c2e8f5ec000d1f2b3c/s960_rural-bus.jpg"
+    # a Discuz post's picture: src is a none.gif placeholder, the picture is in file=
+    (image,) = kinds(fixture("forum-discuz-gbk-thread"), "image")
+    assert image.src == "http://bbs.qinghecheng.net/data/attachment/forum/202306/18/210402x0kq9w5ffz8e8yxq.jpg"
+    # the blog's author avatar (49 px, in the footer) is no image of the article
+    assert not kinds(fixture("en-blog-tech"), "image")

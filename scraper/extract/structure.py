@@ -8,13 +8,15 @@ owner element and its ancestors say what the line is (h1-h6, li and its depth, a
 data-table row, `<pre>`, blockquote, figcaption). Lines of one element (a `<pre>`,
 a table, a list item, a quote) make one block, so the blocks' lines joined are the
 text, line for line. Images have no line: one is kept where it stands between two
-lines of the body, or where its caption is a line of it. Pure and cheap: a walk up
+lines of the body, where its caption is a line of it, or just before the first line
+and close to it (a lead image). Pure and cheap: a walk up
 from each kept line (memoised) and one pass over the page's links and images.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -24,7 +26,8 @@ from .blocks import HEADING_TAGS, BlockMap
 from .normalize import clean_line, strip_pinyin_annotations
 
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-_LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
+_LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "zoomfile", "file")  # file: Discuz
+_PLACEHOLDER_RE = re.compile(r"(?:^|/)(?:none|blank|spacer|pixel|loading|lazy|grey|transparent)\.(?:gif|png)$", re.I)
 _ICON_PX = 40  # an image this narrow or low is an icon, a badge, a spacer
 _MAX_SPAN = 50  # a colspan beyond this is a layout trick, not a grid
 
@@ -161,8 +164,9 @@ def _href(url: str | None, href: str | None) -> str | None:
 
 
 def _image_src(img, url: str | None) -> str | None:
+    """The picture's address: a lazy-loading attribute when `src` is a placeholder."""
     src = img.get("src")
-    if not src or src.startswith("data:"):
+    if not src or src.startswith("data:") or _PLACEHOLDER_RE.search(src):
         src = next((img.get(a) for a in _LAZY_SRC if img.get(a)), None) or src
     if (not src or src.startswith("data:")) and img.get("srcset"):
         src = img.get("srcset").split(",")[0].split()[0]
@@ -239,7 +243,8 @@ def _images(bmap: BlockMap, root, lines: list[_Line], contexts: _Contexts, url: 
         figure = contexts.of(img).figure if captions else None
         caption = figure.find(".//figcaption") if figure is not None else None
         captioned = caption is not None and caption in captions and caption not in found
-        if not captioned and not (k - 1 in where and where[k - 1] == where[k] - 1):
+        between = k - 1 in where and where[k - 1] == where[k] - 1
+        if not captioned and not between and not (where[k] == 0 and _near(img, bmap.blocks[k].owner)):
             continue
         src = _image_src(img, url)
         if src is None:
@@ -250,6 +255,23 @@ def _images(bmap: BlockMap, root, lines: list[_Line], contexts: _Contexts, url: 
         else:
             found.setdefault(where[k], []).append((src, alt))
     return found
+
+
+_LEAD_LEVELS = 4  # a lead image and the first paragraph share an element this close to the paragraph
+
+
+def _near(img, owner) -> bool:
+    """A lead image: just before the body's first line, in the same part of the page
+    (an ancestor of the line's element, at most a few levels up, holds it), not a logo
+    in the page header before an article whose title line went to the metadata."""
+    el = owner
+    for _ in range(_LEAD_LEVELS):
+        el = el.getparent()
+        if el is None or el.tag in ("body", "html"):
+            return False
+        if any(a is el for a in img.iterancestors()):
+            return True
+    return False
 
 
 def _anchors(bmap: BlockMap, root, wanted: set[int], url: str | None) -> dict[int, list[tuple[str, str | None]]]:
