@@ -160,7 +160,9 @@ def _href(url: str | None, href: str | None) -> str | None:
     href = (href or "").strip()
     if not href or href.lower().startswith(_UNSAFE_SCHEMES):
         return None
-    return urljoin(url, href) if url else href
+    if not url or (href.startswith(("http://", "https://")) and " " not in href and "/." not in href):
+        return href  # already absolute (urljoin would only cost time)
+    return urljoin(url, href)
 
 
 def _image_src(img, url: str | None) -> str | None:
