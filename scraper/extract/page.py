@@ -4,7 +4,8 @@ Pure: no I/O. The stages, in the order the data flows:
 parse once (dom) -> declared metadata (metadata, markup) -> prepare the tree (dom) ->
 blocks (blocks) -> noise masks (prune) -> candidate bodies (candidates,
 trafilatura_body, ...) -> choose one (choose) -> its lines: metadata lines, title and
-noise lines out (pagemeta, fields, noise) -> normalise (normalize) -> Document.
+noise lines out (pagemeta, fields, noise) -> normalise (normalize) -> Document, with the
+chosen body's typed blocks (structure).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
 from .records import Records, find_records
+from .structure import body_blocks
 from .thread import read_thread
 from .trafilatura_body import is_scrap, trafilatura_candidate
 
@@ -92,8 +94,9 @@ def _candidates(page: _Page) -> list[Candidate]:
 
 
 def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
-    """trafilatura's reading, last: it prunes and renames the tree it reads, so it gets
-    the tree once our own readings and the metadata are done, minus the masked regions.
+    """trafilatura's reading, last: it gets the tree once our own readings and the
+    metadata are done, minus the masked regions (it reads a copy; the captions renamed
+    for it get their tags back, for the body's structure).
 
     Not asked when the article lies in a layout table's cell: trafilatura then keeps
     the whole table, and its reading is refused anyway (trafilatura_body). Its fast
@@ -223,7 +226,10 @@ def _choose(page: _Page) -> Choice:
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
     author = doc.author or candidates[chosen].author
-    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author))
+    sources, source_blocks = candidates[chosen].sources(page.bmap.blocks)
+    blocks = body_blocks(page.bmap, page.root, sources, source_blocks, doc.text, page.url)
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author,
+                                                                  blocks=blocks))
     return Choice(finished, vecs, chosen)
 
 
