@@ -112,7 +112,7 @@ def write_shard(rows: Iterable[dict], final: Path, skipped: dict | None = None) 
 def shard_skipped(path: Path) -> dict[str, int]:
     import pyarrow.parquet as pq
 
-    meta = pq.ParquetFile(path).schema_arrow.metadata or {}
+    meta = pq.ParquetFile(path).metadata.metadata or {}
     return json.loads(meta.get(b"scraper.skipped", b"{}"))
 
 
