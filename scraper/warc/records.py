@@ -114,6 +114,11 @@ def iter_archive(path: str | Path, *, max_payload: int = DEFAULT_MAX_PAYLOAD,
     with _open(path) as fh:
         if start:
             fh.seek(start)
+        else:
+            problem = _not_an_archive(fh)
+            if problem:
+                yield Skipped(name, 0, "unreadable", f"not a WARC or ARC file: {problem}")
+                return
         records = ArchiveIterator(fh, arc2warc=True)
         offset, seen = start or 0, 0
         while limit is None or seen < limit:
@@ -138,6 +143,25 @@ def read_page_at(path: str | Path, offset: int, *, max_payload: int = DEFAULT_MA
     for item in iter_archive(path, max_payload=max_payload, start=offset, limit=1):
         return item
     return Skipped(str(path), offset, "unreadable", f"no record at offset {offset}")
+
+
+def _not_an_archive(fh: BinaryIO) -> str | None:
+    """Why the file cannot be a web archive (it must start as WARC/ or ARC's filedesc://), or None."""
+    import zlib
+
+    head = fh.read(4096)
+    fh.seek(0)
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(31).decompress(head, 64)
+        except zlib.error as exc:
+            return f"damaged gzip data ({exc})"
+    if head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://")):
+        return None
+    if not head:
+        return "the file is empty"
+    shown = "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in head[:16])
+    return f"it starts with {shown}"
 
 
 def _unreadable(name: str, offset: int, exc: BaseException) -> Skipped:
