@@ -1,7 +1,7 @@
 """Web archive commands: `scraper import`, `scraper batch`, `scraper merge`.
 
 Thin shells over `scraper.warc.import_archives`, `scraper.scale.batch_clean` and
-`scraper.scale.merge` (README "Web archives" shows both forms). Dask and pyarrow
+`scraper.scale.merge` (in scale/merger.py; README "Web archives" shows both forms). Dask and pyarrow
 (the `scale` extra) are imported only when batch or merge runs.
 """
 
@@ -108,7 +108,7 @@ def merge_command(sources: tuple[str, ...], db: str | None) -> None:
 
     One transaction; the latest fetch of each URL wins; the search index is built once.
     """
-    from ..scale.merge import merge
+    from ..scale.merger import merge
     from ..store import Store
 
     with Store.open(resolve_db_path(db)) as store:

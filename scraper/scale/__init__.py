@@ -13,7 +13,7 @@ from typing import Any
 
 _EXPORTS = {
     "batch_clean": "batch", "clean_to_shard": "batch", "clean_rows": "batch", "BatchSummary": "batch",
-    "ShardResult": "batch", "merge": "merge", "shards_in": "shards", "iter_rows": "shards",
+    "ShardResult": "batch", "merge": "merger", "shards_in": "shards", "iter_rows": "shards",
 }
 
 __all__ = sorted(_EXPORTS)
