@@ -145,7 +145,8 @@ def test_a_worker_killed_mid_task_loses_and_doubles_no_shard(tmp_path):
     archives = build_archives(tmp_path / "warc", 2, 60)
     out = tmp_path / "shards"
     killed: list[int] = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
         result: dict = {}
         runner = threading.Thread(target=lambda: result.update(
             summary=batch_clean(archives, out, scheduler=cluster.scheduler_address)))

@@ -121,7 +121,7 @@ def ours(paths: list[Path], out: Path, workers: int) -> dict:
 
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                       silence_logs=50) as cluster, Client(cluster) as client:
         ready = time.perf_counter() - started
         t0 = time.perf_counter()
