@@ -169,3 +169,17 @@ def test_a_worker_killed_mid_task_loses_and_doubles_no_shard(tmp_path):
         rows = [(r["url"], r["archive_offset"]) for r in iter_rows(out / written.shard, ["url", "archive_offset"])]
         pages = [(i.fetched.url, i.offset) for i in iter_archive(written.archive) if isinstance(i, WarcPage)]
         assert rows == pages and len(rows) in (60, 61)
+
+
+def test_batch_and_merge_refuse_bad_arguments_before_starting_anything(tmp_path):
+    both = CliRunner().invoke(main, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "2",
+                                     "--scheduler", "tcp://127.0.0.1:1"])
+    assert both.exit_code == 2 and "not both" in both.stderr
+    missing = CliRunner().invoke(main, ["batch", str(tmp_path / "none.warc.gz"), "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 1 and "no such file or directory" in missing.stderr
+    (tmp_path / "empty").mkdir()
+    nothing = CliRunner().invoke(main, ["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+    assert nothing.exit_code == 2 and "no web archives given" in nothing.stderr
+    merged = CliRunner().invoke(main, ["merge", str(tmp_path / "empty"), "--db", str(tmp_path / "m.db")])
+    assert merged.exit_code == 2 and "no Parquet shards" in merged.stderr
+    assert "Traceback" not in both.output + missing.output + nothing.output + merged.output
