@@ -1,4 +1,4 @@
-"""Store.bulk / save_bulk (import, merge): the same store as saving page by page —
+"""Store.bulk_load / save_bulk (import, merge): the same store as saving page by page —
 search results, outcomes, duplicates, change log and run counters — and on an error
 or a kill mid-load only the chunk in progress is lost."""
 

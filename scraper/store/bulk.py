@@ -1,6 +1,6 @@
 """Bulk loading (import, merge): many pages at once, with the same outcome as `save`.
 
-`Store.bulk()` gives a `BulkWriter`; `Store.save_bulk(items)` drives one. What it
+`Store.bulk_load()` gives a `BulkWriter`; `Store.save_bulk(items)` drives one. What it
 does differently from calling `save` for each page, and why it is faster:
 
 - Python work (compressing the body, hashing, CJK bigram tokens) is done in a
@@ -133,7 +133,7 @@ def prepare(items: list[tuple[PageRecord, Document | None]], site: str | None, r
 
 
 class BulkWriter:
-    """Saves pages in groups and chunks; use through `Store.bulk()` (a context manager)."""
+    """Saves pages in groups and chunks; use through `Store.bulk_load()` (a context manager)."""
 
     def __init__(self, store: "Store", *, run_id: int | None, site: str | None, extractor_version: str | None,
                  chunk: int = CHUNK, group: int | None = None,

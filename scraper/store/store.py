@@ -29,7 +29,7 @@ from . import search as _search
 from . import stats as _stats
 from .bulk import CHUNK, BulkResult, BulkWriter
 from .connection import connect, connect_readonly
-from .index import PendingIndex
+from .index import DeferredIndex, PendingIndex
 from .entries import load_entry
 from .liveness import RunMark, recover_dead_runs
 from .migrations import check_version, latest_version, migrate
@@ -155,6 +155,19 @@ class Store:
             raise
         self._depth -= 1
 
+    @contextmanager
+    def bulk(self) -> Iterator["Store"]:
+        """One transaction for a large load (`scraper merge`): all of it or none, and the
+        search index built once, just before COMMIT, instead of per document."""
+        if self._depth:
+            raise StoreError("bulk() is one transaction of its own: do not call it inside batch()")
+        saved, self._index = self._index, DeferredIndex(self._index.enabled)
+        try:
+            with self.batch():
+                yield self
+        finally:
+            self._index = saved
+
     def _execute(self, sql: str) -> None:
         try:
             self.conn.execute(sql)
@@ -188,11 +201,11 @@ class Store:
                               extractor_version=extractor_version) for page, doc in items]
 
     @contextmanager
-    def bulk(self, *, run_id: int | None = None, site: str | None = None, extractor_version: str | None = None,
-             chunk: int = CHUNK, on_chunk: Callable | None = None) -> Iterator[BulkWriter]:
+    def bulk_load(self, *, run_id: int | None = None, site: str | None = None, extractor_version: str | None = None,
+                  chunk: int = CHUNK, on_chunk: Callable | None = None) -> Iterator[BulkWriter]:
         """Load many pages fast (import, merge), with the outcomes `save` would give:
 
-            with store.bulk(run_id=run) as loader:
+            with store.bulk_load(run_id=run) as loader:
                 for page, doc in pages:
                     loader.save(page, doc)
             print(loader.result.new, loader.result.unchanged)
@@ -220,9 +233,9 @@ class Store:
     def save_bulk(self, items: Iterable[tuple[PageRecord, Document | None]], *, run_id: int | None = None,
                   site: str | None = None, extractor_version: str | None = None, chunk: int = CHUNK,
                   on_chunk: Callable | None = None) -> BulkResult:
-        """`bulk()` over an iterable of (page, document) pairs (read as it goes); the counts."""
-        with self.bulk(run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk,
-                       on_chunk=on_chunk) as loader:
+        """`bulk_load()` over an iterable of (page, document) pairs (read as it goes); the counts."""
+        with self.bulk_load(run_id=run_id, site=site, extractor_version=extractor_version, chunk=chunk,
+                            on_chunk=on_chunk) as loader:
             loader.save_many(items)
         return loader.result
 

@@ -11,7 +11,7 @@ documents found compared to LIKE's on a sample.
 Documents are built from the fixture pages' expected texts (fixtures/pages/*.json,
 falling back to tests/store_corpus.py): 3-10 paragraphs drawn at random, with place
 names, numbers and dates varied, each stored with a raw HTML body made from a real
-fixture page, through the public `Store.bulk` path (`--path save_many`: the
+fixture page, through the public `Store.bulk_load` path (`--path save_many`: the
 crawler's batches of 1,000), compression, hashes, change log and index included.
 Items are generated 20,000 at a time outside the timed calls, for both sides.
 
@@ -143,10 +143,10 @@ class Clock:
 
 
 def fill(store: Store, n: int, seed: int, path: str, anchors: dict[str, Anchor]) -> tuple[Clock, dict, int]:
-    """Insert n items through `Store.bulk` or `Store.save_many` (batches of 1,000), each
+    """Insert n items through `Store.bulk_load` or `Store.save_many` (batches of 1,000), each
     slice right after the anchors insert it (so load on the machine hits both alike)."""
     ours, theirs, chars, done = Clock(), {name: Clock() for name in anchors}, 0, 0
-    loader = store.bulk() if path == "bulk" else None
+    loader = store.bulk_load() if path == "bulk" else None
     bulk = loader.__enter__() if loader else None
     for items in slices(n, seed):
         chars += sum(len(d.text) for _, d in items)
@@ -266,7 +266,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--insert-only", action="store_true", help="skip the size and search measurements")
     ap.add_argument("--path", choices=("bulk", "save_many"), default="bulk",
-                    help="insert through Store.bulk (import, merge) or Store.save_many (the crawler's batches)")
+                    help="insert through Store.bulk_load (import, merge) or Store.save_many (the crawler's batches)")
     ap.add_argument("--no-anchor", action="store_true", help="skip the sqlite-utils anchors")
     ap.add_argument("--no-body-anchor", action="store_true", help="skip the anchor that also keeps raw HTML")
     args = ap.parse_args()
@@ -281,7 +281,7 @@ def main() -> None:
             anchors["the same + raw HTML body column"] = Anchor(path.with_name("sqlite-utils-body.db"), with_body=True)
     n = args.docs
     with Store.open(path) as store:
-        print(f"inserting {n:,} documents through Store.{args.path}"
+        print(f"inserting {n:,} documents through Store.{'bulk_load' if args.path == 'bulk' else args.path}"
               + (", slice by slice after the anchors" if anchors else "") + " ...", flush=True)
         ours, theirs, chars = fill(store, n, args.seed, args.path, anchors)
         print(f"\ninsert: {n / ours.wall:,.0f} documents/s ({ours.wall:.1f} s wall, "
