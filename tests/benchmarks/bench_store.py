@@ -146,8 +146,10 @@ def fill(store: Store, n: int, seed: int, path: str, anchors: dict[str, Anchor])
     """Insert n items through `Store.bulk_load` or `Store.save_many` (batches of 1,000), each
     slice right after the anchors insert it (so load on the machine hits both alike)."""
     ours, theirs, chars, done = Clock(), {name: Clock() for name in anchors}, 0, 0
-    loader = store.bulk_load() if path == "bulk" else None
-    bulk = loader.__enter__() if loader else None
+    loader = store.bulk_load() if path == "bulk" else store.bulk() if path == "deferred" else None
+    bulk = loader.__enter__() if path == "bulk" else None
+    if path == "deferred":
+        loader.__enter__()
     for items in slices(n, seed):
         chars += sum(len(d.text) for _, d in items)
         for name, anchor in anchors.items():
@@ -156,6 +158,9 @@ def fill(store: Store, n: int, seed: int, path: str, anchors: dict[str, Anchor])
         with ours:
             if bulk is not None:
                 bulk.save_many(items)
+            elif path == "deferred":  # Store.bulk(): one transaction, index by INSERT ... SELECT at the end
+                for page, doc in items:
+                    store.save(page, doc)
             else:
                 for k in range(0, len(items), 1000):
                     store.save_many(items[k : k + 1000])
@@ -265,8 +270,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="store path (default: a temporary file)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--insert-only", action="store_true", help="skip the size and search measurements")
-    ap.add_argument("--path", choices=("bulk", "save_many"), default="bulk",
-                    help="insert through Store.bulk_load (import, merge) or Store.save_many (the crawler's batches)")
+    ap.add_argument("--path", choices=("bulk", "deferred", "save_many"), default="bulk",
+                    help="insert through Store.bulk_load (chunks), Store.bulk + save (one transaction, "
+                         "deferred index: what scraper merge uses) or Store.save_many (the crawler's batches)")
     ap.add_argument("--no-anchor", action="store_true", help="skip the sqlite-utils anchors")
     ap.add_argument("--no-body-anchor", action="store_true", help="skip the anchor that also keeps raw HTML")
     args = ap.parse_args()
@@ -281,7 +287,7 @@ def main() -> None:
             anchors["the same + raw HTML body column"] = Anchor(path.with_name("sqlite-utils-body.db"), with_body=True)
     n = args.docs
     with Store.open(path) as store:
-        print(f"inserting {n:,} documents through Store.{'bulk_load' if args.path == 'bulk' else args.path}"
+        print(f"inserting {n:,} documents through Store.{dict(bulk='bulk_load', deferred='bulk + save').get(args.path, args.path)}"
               + (", slice by slice after the anchors" if anchors else "") + " ...", flush=True)
         ours, theirs, chars = fill(store, n, args.seed, args.path, anchors)
         print(f"\ninsert: {n / ours.wall:,.0f} documents/s ({ours.wall:.1f} s wall, "
