@@ -31,7 +31,7 @@ from ..extract.dom import parse_html
 from ..models import CleanConfig, Document
 from ..pipeline import clean_decoded
 from .classify import Decision, anchor_index, before_cleaning, classify, decide, page_stats
-from .dedup import signature
+from .dedup import packed_shingles, signature
 from .discover import feed_links
 from .links import choose_links
 from .urls import Scope
@@ -92,6 +92,7 @@ class Processed:
     links: tuple[tuple[str, str], ...] = ()  # (frontier key, kind guessed from the URL)
     feeds: tuple[str, ...] = ()
     minhash: bytes = b""
+    shingles: bytes = b""  # dedup.packed_shingles of the text (exact near-duplicate checks in the loop)
     error: tuple[str, str] | None = None
 
 
@@ -143,5 +144,7 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
         decision = decide(url, doc.text.splitlines(), anchors or {})
         if decision.kind == "list":
             return Processed(kind="list", kind_reason=decision.reason, **facts)
-    return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc,
-                     minhash=signature(doc.text))
+    minhash = signature(doc.text)
+    packed = packed_shingles(doc.text) if minhash else None
+    return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc, minhash=minhash,
+                     shingles=packed.tobytes() if packed is not None else b"")
