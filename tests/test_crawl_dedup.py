@@ -17,10 +17,13 @@ from scraper.crawl.dedup import (
     NearDupIndex,
     ShingleCache,
     best_match,
+    estimate,
+    estimates,
     is_near_duplicate,
     lsh_keys,
     packed_shingles,
     shingles,
+    signature,
     similarity,
 )
 
@@ -133,3 +136,12 @@ def test_shingle_cache_is_bounded():
     for text in (ARTICLE_A, ARTICLE_B, TEXTS[0]):
         cache.packed(text)
     assert len(cache._items) == 2 and ARTICLE_A not in cache._items
+
+
+def test_estimates_are_each_estimate():
+    sigs = [signature(t) for t in TEXTS] + [signature(_edit(TEXTS[0], 20))]
+    sigs = [s for s in sigs if s]
+    for sig in sigs[:5]:
+        assert estimates(sig, sigs) == [estimate(sig, other) for other in sigs]
+    assert estimates(sigs[0], [sigs[-1], b""]) == [estimate(sigs[0], sigs[-1]), 0.0]
+    assert estimates(sigs[0], [sigs[-1]])[0] > 0.5  # the edited copy

@@ -162,6 +162,17 @@ def estimate(a: bytes, b: bytes) -> float:
     return float(np.mean(np.frombuffer(a, "<u8") == np.frombuffer(b, "<u8")))
 
 
+def estimates(sig: bytes, others: list[bytes]) -> list[float]:
+    """`estimate(sig, other)` for each of `others`, in one numpy comparison."""
+    if not sig or not others:
+        return [0.0] * len(others)
+    same = [o for o in others if len(o) == len(sig)]
+    if len(same) < len(others):
+        return [estimate(sig, o) for o in others]
+    rows = np.frombuffer(b"".join(others), "<u8").reshape(len(others), -1)
+    return [float(v) for v in np.mean(rows == np.frombuffer(sig, "<u8"), axis=1)]
+
+
 class NearDupIndex:
     """The lookup in memory (tests, small runs); the store does the same in SQL."""
 

@@ -17,7 +17,7 @@ import sqlite3
 
 import numpy as np
 
-from .dedup import NEAR_JACCARD, ShingleCache, best_match, estimate, keys_of
+from .dedup import NEAR_JACCARD, ShingleCache, best_match, estimates, keys_of
 
 MAX_CANDIDATES = 10
 ESTIMATE_SLACK = 0.2  # 40 permutations: at Jaccard 0.8 the estimate's standard error is ~0.06
@@ -59,7 +59,8 @@ def _best(conn: sqlite3.Connection, doc_id: int, keys: tuple[int, ...], sig: byt
         f" WHERE l.key IN ({marks}) AND l.doc_id <> ? GROUP BY l.doc_id ORDER BY count(*) DESC, l.doc_id LIMIT ?",
         [*keys, doc_id, MAX_CANDIDATES],
     ).fetchall()
-    close = [r["doc_id"] for r in candidates if estimate(sig, r["signature"]) >= threshold - ESTIMATE_SLACK]
+    close = [r["doc_id"] for r, est in zip(candidates, estimates(sig, [r["signature"] for r in candidates]))
+             if est >= threshold - ESTIMATE_SLACK]
     if not close:
         return None
     rows = conn.execute(
