@@ -5,6 +5,7 @@ The public surface is small and lives here; modules behind it are free to change
     >>> import scraper
     >>> doc = scraper.clean(open("page.html", "rb").read(), "http://example.gov.cn/a.html")
     >>> doc.title, doc.date, doc.text
+    >>> print(scraper.render(doc, "markdown", scraper.RenderOptions(links=True)))
 """
 
 from .errors import (
@@ -22,13 +23,13 @@ from .errors import (
     SelectorMatchedNothingError,
     StoreError,
 )
-from .models import CleanConfig, Decoded, Document, Fetched, PageRecord
+from .models import BodyBlock, CleanConfig, Decoded, Document, Fetched, Link, PageRecord, RenderOptions
 
 __version__ = "0.1.0"
 
 # Loaded on first use: the cleaning code pulls in lxml and trafilatura (~0.5 s), which
 # `scraper --version`, `--help` and the store commands never need.
-_LAZY = {"clean": "pipeline", "clean_many": "many", "Cleaned": "many"}
+_LAZY = {"clean": "pipeline", "clean_many": "many", "Cleaned": "many", "render": "formats"}
 
 
 def __getattr__(name: str):
@@ -46,6 +47,10 @@ __all__ = [
     "clean",
     "clean_many",
     "Cleaned",
+    "render",
+    "RenderOptions",
+    "BodyBlock",
+    "Link",
     "CleanConfig",
     "Decoded",
     "Document",

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from .errors import ScraperError
 from .models import CleanConfig, Document, Fetched
+from .formats import EXTENSIONS
 from .sources.inputs import read_input, resolve_input
 
 
@@ -167,7 +168,6 @@ async def _read(arg: str, job: _Job) -> Fetched | Cleaned:
 
 # --- naming output files ------------------------------------------------------------
 
-EXTENSIONS = {"text": ".txt", "json": ".json", "markdown": ".md"}
 _UNSAFE = re.compile(r"[^\w.-]+")
 _PAGE_SUFFIX = re.compile(r"\.(s?html?|xhtml|aspx?|php|jsp)$", re.I)
 MAX_NAME = 120

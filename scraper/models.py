@@ -7,10 +7,11 @@ stage can be tested (and replaced) without knowing how the others work.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Mapping
 
 EncodingSource = Literal["bom", "header", "meta", "detected", "default", "given"]
+BlockKind = Literal["heading", "paragraph", "item", "quote", "code", "table", "image"]
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,87 @@ class Decoded:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A span of a block's text that links somewhere: `block.text[start:end]` -> `href`
+    (absolute when the page's URL is known)."""
+
+    start: int
+    end: int
+    href: str
+
+
+@dataclass(frozen=True)
+class BodyBlock:
+    """One piece of the body, typed, so renderers can keep the article's structure.
+
+    `lines` are lines of `Document.text`, in order: the blocks' lines, joined, are the
+    text (an image without a caption in the text has none). By kind: heading `level`
+    1-6; item `level` = list depth (1: top) and `ordered`; table `rows` of cells and
+    `header` (its first row is a header row); code `code`, the `<pre>` whole (its
+    indentation and blank lines, which the text's lines lose); image `src`, `alt`, and
+    its caption as `lines`. `links` and `code_spans` (inline `<code>`, as (start, end))
+    are spans of `text`.
+    """
+
+    kind: BlockKind
+    lines: tuple[str, ...] = ()
+    level: int = 0
+    ordered: bool = False
+    rows: tuple[tuple[str, ...], ...] = ()
+    header: bool = False
+    code: str | None = None
+    src: str | None = None
+    alt: str | None = None
+    links: tuple[Link, ...] = ()
+    code_spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The kind and the fields that apply to it (JSON output)."""
+        out: dict[str, Any] = {"type": self.kind, "text": self.text}
+        if self.kind in ("heading", "item"):
+            out["level"] = self.level
+        if self.kind == "item":
+            out["ordered"] = self.ordered
+        if self.kind == "table":
+            out.update(rows=[list(r) for r in self.rows], header=self.header)
+        if self.kind == "code":
+            out["code"] = self.code
+        if self.kind == "image":
+            out.update(src=self.src, alt=self.alt, caption=self.text or None)
+        if self.links:
+            out["links"] = [{"start": k.start, "end": k.end, "href": k.href} for k in self.links]
+        if self.code_spans:
+            out["code_spans"] = [list(span) for span in self.code_spans]
+        return out
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a rendering keeps besides the text (`scraper.render`, `clean --links --images --no-tables`).
+
+    links: link targets (Markdown `[text](url)`, HTML `<a href>`, TEI `<ref target>`, JSON spans).
+    images: images with their source and caption (else a caption stays as a paragraph).
+    tables: tables (off: their rows go, from every format, the plain text too).
+    """
+
+    links: bool = False
+    images: bool = False
+    tables: bool = True
+
+
+@dataclass(frozen=True)
 class Document:
-    """The clean result of one page: body text (one paragraph per line) and metadata."""
+    """The clean result of one page: body text (one paragraph per line) and metadata.
+
+    `blocks` is the same body typed (headings, list items, tables, code, quotes,
+    images, links) for the renderers; `text` stays the plain lines the store and
+    search use. A document read back from the store has no blocks: renderers then
+    treat each line as a paragraph.
+    """
 
     url: str | None
     title: str | None
@@ -76,9 +156,17 @@ class Document:
     encoding_source: str | None = None
     # article, forum, listing, collection, product, documentation or service
     page_type: str | None = None
+    blocks: tuple[BodyBlock, ...] = field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The text and metadata (not the blocks: `render(doc, "json")` adds them)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "blocks"}
+
+    def render(self, fmt: str = "text", options: RenderOptions | None = None) -> str:
+        """The document as text, markdown, html, json or xml (TEI): see `scraper.render`."""
+        from .formats import render
+
+        return render(self, fmt, options)
 
     @property
     def text_hash(self) -> str:

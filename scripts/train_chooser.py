@@ -246,7 +246,9 @@ def _tree(est) -> dict:
     return {
         "left": t.children_left.tolist(), "right": t.children_right.tolist(),
         "feature": [int(f) for f in t.feature.tolist()],
-        "threshold": [round(float(v), 6) for v in t.threshold.tolist()],
+        # unrounded: features are compared in float32, and a threshold rounded to 6 digits
+        # can fall on the other side of a feature value (0.954545 < 0.95454544)
+        "threshold": [float(v) for v in t.threshold.tolist()],
         "value": [round(float(v), 6) for v in t.value[:, 0, 0].tolist()],
     }
 

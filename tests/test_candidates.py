@@ -84,3 +84,36 @@ def test_three_layout_columns_are_not_records():
                '<div class="col"><p>通知公告栏目</p></div><div class="col"><p>联系我们的方式</p></div>')
     root, bmap, _ = _page(columns)
     assert find_records(root, bmap) is None
+
+
+_CARD = ('<li class="grid__item scroll-trigger animate--slide-in"><div class="card__media"><img src="/p/{i}.jpg" alt=""></div>'
+         '<h3 class="card__heading"><a href="/products/{i}">{name}</a></h3>'
+         '<div class="price"><span>Regular price</span> <span>${price}.99</span></div>'
+         '<button type="button">Add to cart</button></li>')
+
+
+def _grid(n: int) -> str:
+    return '<ul class="product-grid">' + "".join(
+        _CARD.format(i=i, name=f"Dark Roast Blend No. {i}", price=10 + i) for i in range(n)) + "</ul>"
+
+
+def test_a_grid_of_cards_that_slide_in_is_the_page_not_a_carousel():
+    """A shop theme animates its product cards with "animate--slide-in": each card alone
+    is small enough for the carousel rule to take, but together they are the page."""
+    hero = ('<div class="hero-carousel"><div class="slide"><a href="/sale">Winter sale: 40% off canned lattes</a></div>'
+            '<div class="slide"><a href="/club">Join the club and save 15%</a></div></div>')
+    root, bmap, pruning = _page(NAV + hero + _grid(12) + '<div class="footer">© 2025 Example Coffee Co.</div>')
+    whole = " ".join(_texts(bmap, whole_page(bmap, pruning.kept())))
+    assert "Dark Roast Blend No. 0" in whole and "Dark Roast Blend No. 11" in whole
+    assert "Winter sale" not in whole  # the real carousel still goes
+    assert pruning.counts["carousel"] == 1
+
+
+def test_a_few_slides_beside_the_article_are_still_a_carousel():
+    slides = "".join(f'<div class="swiper-slide"><a href="/news/{i}">图片新闻：通渭县春耕生产第{i}期</a></div>' for i in range(4))
+    root, bmap, pruning = _page(NAV + '<div class="article">' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+                                + f'<div class="pics">{slides}</div>')
+    kept = _texts(bmap, whole_page(bmap, pruning.kept()))
+    assert PARAS[0] in kept
+    assert not any("图片新闻" in line for line in kept)
+    assert pruning.counts["carousel"] == 4 and not pruning.guarded["carousel"]

@@ -113,3 +113,22 @@ def test_a_near_tie_goes_to_the_article_reading():
     names = ["run", "whole"]
     assert pick(names, [_vec(), _vec()], [0.900, 0.905], cjk=False) == 0
     assert pick(names, [_vec(), _vec()], [0.80, 0.90], cjk=False) == 1
+
+
+def _shop(extra: str) -> dict[str, float]:
+    from scraper.extract.features import FEATURES as F
+
+    html = ("<html><head><title>Classic percale sheet set</title></head><body><main><h1>Classic percale sheet set</h1>"
+            "<p>Crisp, cool and matte: woven from long-staple cotton for sleepers who run hot.</p>"
+            f"{extra}</main></body></html>")
+    vec = readings(html, "https://shop.example.com/products/percale").vectors[0]
+    return dict(zip(F, vec))
+
+
+def test_a_buy_button_and_price_lines_are_what_a_shop_page_shows():
+    shop = _shop('<div class="price"><span>Regular price</span> <span>$129.00</span></div>'
+                 '<button type="submit" name="add">Add to cart</button>')
+    assert shop["cart_lines"] == 1 and shop["log_price_lines"] > 0
+    prose = _shop("<p>Shoppers who add to cart on a phone finish the purchase less often, the study found.</p>"
+                  "<p>Prices rose in 1999 and again in 2004.</p>")
+    assert prose["cart_lines"] == 0 and prose["log_price_lines"] == 0

@@ -107,7 +107,7 @@ def test_no_input_is_a_usage_error(runner):
 
 
 def test_bad_format_is_a_usage_error(runner):
-    result = runner.invoke(main, ["clean", "--format", "xml", str(TRS)])
+    result = runner.invoke(main, ["clean", "--format", "pdf", str(TRS)])
     assert result.exit_code == 2
 
 

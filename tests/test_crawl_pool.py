@@ -86,6 +86,28 @@ def test_the_limit_counts_cpu_not_waiting():
     assert asyncio.run(main()) != os.getpid()
 
 
+def test_a_job_stuck_without_cpu_stops_at_the_wall_limit(monkeypatch):
+    from scraper.crawl import pool as pool_module
+
+    monkeypatch.setattr(pool_module, "WALL_MIN", 0.0)  # (30 s by default: a loaded machine never fails good pages)
+
+    async def main():
+        with WorkerPool(1, cpu_limit=0.2) as pool:
+            with pytest.raises(TooSlowError, match="0.2 s CPU limit"):
+                await pool.run(_nap, 60.0)  # asleep: no CPU, stopped at 5 x 0.2 s of wall time
+            return await pool.run(_pid, 1)
+
+    assert asyncio.run(main()) != os.getpid()
+
+
+def test_a_short_cpu_limit_still_gives_a_page_the_minimum_wall_time():
+    async def main():
+        with WorkerPool(1, cpu_limit=0.2) as pool:
+            return await pool.run(_nap, 1.5)  # 1.5 s of wall time > 5 x 0.2 s, < WALL_MIN: not stopped
+
+    assert asyncio.run(main()) != os.getpid()
+
+
 def test_cpu_seconds_reads_this_process():
     spent = cpu_seconds(os.getpid())
     assert spent is None or spent > 0

@@ -179,3 +179,30 @@ def test_a_template_credit_is_not_an_author():
 
     assert person_name("Discuz! Team and Comsenz UI Team") is None
     assert person_name("Staff") is None and person_name("Maria Gonzalez") == "Maria Gonzalez"
+
+
+def _kind(body: str, head: str = "") -> str | None:
+    from scraper.extract import dom
+    from scraper.extract.metadata import read_head
+
+    html = f"<html><head><title>Kallax shelf unit</title>{head}</head><body>{body}</body></html>"
+    return read_head(dom.parse_html(html), "https://shop.example.com/p/kallax", html).declared_kind
+
+
+_OFFER = ('<div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price">79.99</span></div>')
+
+
+def test_a_product_declared_in_microdata_is_a_product_page():
+    page = ('<main itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kallax shelf unit</h1>'
+            f'<p itemprop="description">A shelf unit that stands upright or lies on its side.</p>{_OFFER}'
+            '<section><div itemscope itemtype="http://schema.org/Question"><p itemprop="name">Can it hold vinyl records?</p>'
+            "</div></section></main>")
+    assert _kind(page) == "product"  # the question inside the product says nothing of the page
+    assert _kind("<main><h1>Kallax shelf unit</h1><p>A shelf unit.</p></main>") is None
+
+
+def test_a_grid_of_microdata_products_is_a_listing():
+    cards = "".join(f'<li itemscope itemtype="https://schema.org/Product"><a itemprop="name" href="/p/{i}">Shelf {i}</a>'
+                    f"{_OFFER}</li>" for i in range(6))
+    assert _kind(f"<ul>{cards}</ul>") == "listing"
+    assert _kind(f"<ul>{cards}</ul>", '<meta property="og:type" content="article">') == "listing"

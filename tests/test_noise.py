@@ -436,7 +436,9 @@ ELEMENT_BODY: dict[str, list[str]] = {
     "page_tools": [_BIG.format(cls="TRS_Editor font-size-16")],
     "ads": ['<div class="article">' + ARTICLE + '<div class="downloads"><p>附件：通渭县疫情防控工作方案.doc</p></div></div>',
             '<div class="article">' + ARTICLE + '<div class="add-to-list"><p>加入学习清单：通渭县疫情防控工作方案</p></div></div>'],
-    "carousel": [_BIG.format(cls="slide-text")],
+    "carousel": [_BIG.format(cls="slide-text"),
+                 # an animation utility class (slide-in, slide-up) is not a slide
+                 '<div class="article">' + ARTICLE + '<div class="note animate--slide-in"><p>附件：通渭县春耕生产会议纪要（第3期）。</p></div></div>'],
     "login_search": ['<div class="article">' + ARTICLE + '<div class="research-box"><p>课题组研究成果已汇编成册。</p></div></div>'],
     "signature": ['<div class="article">' + ARTICLE + '<div class="design-note"><p>附：会议签到表设计说明，共三页。</p></div>'
                   '<div class="signup"><p>报名方式：请于2月5日前将回执报送县委办。</p></div></div>'],

@@ -75,11 +75,13 @@ def test_the_wheel_builds_without_warnings_and_says_mit(tmp_path):
     assert "[datasette]" in entry_points and "scraper = scraper.web.datasette_plugin" in entry_points
 
 
-HEAVY = ("trafilatura", "numpy", "sqlite_utils", "httpx", "lxml", "datasketch", "charset_normalizer", "rich")
+HEAVY = ("trafilatura", "numpy", "sqlite_utils", "httpx", "lxml", "datasketch", "charset_normalizer", "rich",
+         "warcio", "dask", "distributed", "pyarrow")
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["search", "--help"], ["clean", "--help"],
-                                  ["crawl", "--help"], ["discover", "--help"], ["runs", "--help"]])
+                                  ["crawl", "--help"], ["discover", "--help"], ["runs", "--help"],
+                                  ["import", "--help"], ["batch", "--help"], ["merge", "--help"]])
 def test_the_command_line_starts_without_loading_the_library(argv):
     """What makes `scraper --version` fast (tests/benchmarks/bench_startup.py times it):
     no heavy module is imported before a command runs."""
@@ -91,6 +93,17 @@ def test_the_command_line_starts_without_loading_the_library(argv):
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
     if argv == ["--version"]:
         assert "scraper, version 0.1.0" in done.stdout
+
+
+def test_dask_and_pyarrow_stay_out_of_the_core_install():
+    """The core install reads and writes WARC (warcio); cluster scale is the `scale` extra."""
+    project = PYPROJECT["project"]
+    core = {_name(r) for r in project["dependencies"]}
+    assert "warcio" in core
+    assert not core & {"dask", "distributed", "pyarrow"}
+    scale = {_name(r) for r in project["optional-dependencies"]["scale"]}
+    assert {"dask", "pyarrow"} <= scale
+    assert "scraper-sqlite[scale]" in project["optional-dependencies"]["test"]
 
 
 def test_the_library_still_offers_clean_at_the_top():

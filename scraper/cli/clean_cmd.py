@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from ..errors import ConfigError, InputError
-from ..models import CleanConfig, Decoded, PageRecord
+from ..models import CleanConfig, Decoded, PageRecord, RenderOptions
+from ..formats import FORMATS
 from ..terminal import safe_json, terminal_line, terminal_safe
 from .app import EXIT_OK, EXIT_SOME_FAILED, TEXT, db_option, handle_errors, main, resolve_db_path
 
@@ -25,21 +26,16 @@ if TYPE_CHECKING:
     from ..many import Cleaned
     from ..models import Document, Fetched
 
-FORMATS = ("text", "json", "markdown")
 DEFAULT_TIME_LIMIT = 60.0  # = crawl.pool.DEFAULT_CPU_LIMIT (not imported: --help stays light)
 
 
-def render(doc: Document, fmt: str) -> str:
+def render(doc: Document, fmt: str, options: RenderOptions | None = None, *, indent: int | None = None) -> str:
     """A document as the user asked to see it (web text: control characters made visible)."""
+    from ..formats import document_dict, render as render_doc
+
     if fmt == "json":
-        return safe_json(doc.to_dict())
-    if fmt == "markdown":
-        head = [f"# {terminal_line(doc.title)}"] if doc.title else []
-        facts = terminal_line(" · ".join(x for x in (doc.date, doc.source, doc.author) if x))
-        if facts:
-            head.append(f"*{facts}*")
-        return "\n\n".join(head + [terminal_safe(p) for p in doc.paragraphs])
-    return terminal_safe(doc.text)
+        return safe_json(document_dict(doc, options or RenderOptions()), indent=indent)
+    return terminal_safe(render_doc(doc, fmt, options))
 
 
 def _expand(inputs: tuple[str, ...]) -> Iterator[str]:
@@ -94,8 +90,10 @@ class _Saver:
 class _Output:
     """Where results go: stdout (text with ==> headers, JSON Lines, Markdown) or one file each."""
 
-    def __init__(self, fmt: str, out_dir: str | None, args: list[str], url: str | None):
+    def __init__(self, fmt: str, out_dir: str | None, args: list[str], url: str | None,
+                 options: RenderOptions | None = None):
         self.fmt, self.several, self.written = fmt, len(args) > 1, 0
+        self.options = options
         self.dir = Path(out_dir) if out_dir else None
         self.names: dict[int, str] = {}
         if self.dir is not None:
@@ -111,9 +109,9 @@ class _Output:
         if self.dir is None:
             if self.fmt == "text" and self.several:
                 click.echo(f"{'' if n == 0 else chr(10)}==> {terminal_line(arg)} <==")
-            click.echo(render(doc, self.fmt))
+            click.echo(render(doc, self.fmt, self.options))
             return
-        body = safe_json(doc.to_dict(), indent=2) if self.fmt == "json" else render(doc, self.fmt)
+        body = render(doc, self.fmt, self.options, indent=2)
         path = self.dir / self.names[n]
         try:
             path.write_text(body + "\n", encoding="utf-8")
@@ -169,7 +167,11 @@ def _workers(jobs: int) -> int:
 @click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write one file per input into DIR, named from its URL or path.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format (json: one object per line, JSON Lines).")
+              help="Output format: text, markdown, html (a clean page), json (with the typed blocks; "
+                   "one object per line, JSON Lines) or xml (TEI, like trafilatura's).")
+@click.option("--links", is_flag=True, help="Keep link targets (Markdown, HTML, XML, JSON).")
+@click.option("--images", is_flag=True, help="Keep images with their source and caption (Markdown, HTML, XML, JSON).")
+@click.option("--no-tables", "no_tables", is_flag=True, help="Drop tables from the output (every format).")
 @click.option("--url", type=TEXT, default=None, help="The page's URL, for a FILE or stdin (used for dates and metadata).")
 @click.option("--selector", type=TEXT, default=None, help="CSS selector of the body, overriding detection.")
 @click.option("--save", is_flag=True, help="Also store each cleaned page in the SQLite store.")
@@ -179,12 +181,12 @@ def _workers(jobs: int) -> int:
 @db_option
 @handle_errors
 def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, out_dir: str | None, fmt: str,
-                  url: str | None, selector: str | None, save: bool, time_limit: float | None,
-                  db: str | None) -> None:
+                  links: bool, images: bool, no_tables: bool, url: str | None, selector: str | None, save: bool,
+                  time_limit: float | None, db: str | None) -> None:
     """Clean pages and print their text: URLs, files, directories of .html files, or - for stdin.
 
     \b
-    scraper clean page.html --format markdown
+    scraper clean page.html --format markdown --links --images
     scraper clean -i urls.txt -j 4 -o out/ --format json
 
     Every input is processed; each failure is reported on stderr and the exit code is 1
@@ -195,7 +197,7 @@ def clean_command(inputs: tuple[str, ...], input_list: str | None, jobs: int, ou
 
     config = CleanConfig(body_selector=selector)
     args = _inputs(inputs, input_list)
-    output = _Output(fmt, out_dir, args, url)
+    output = _Output(fmt, out_dir, args, url, RenderOptions(links=links, images=images, tables=not no_tables))
     saver = _Saver(db) if save else None
     failed, status = 0, "interrupted"
     try:

@@ -95,6 +95,21 @@ def _load_file(sites: str, load_config):
         raise
 
 
+def _narrow(config, warc_dir: str | None, shard: str | None):
+    """--warc and --shard applied to the loaded config."""
+    from dataclasses import replace
+
+    if warc_dir is not None:
+        from pathlib import Path
+
+        config = replace(config, warc_dir=Path(warc_dir))
+    if shard is not None:
+        from ..crawl.shard import parse_shard, select_shard
+
+        config = select_shard(config, *parse_shard(shard))
+    return config
+
+
 def _refuse_if_locked(db_path) -> None:
     """Exit 75 at once if a crawl holds the store, before importing the crawler (~1 s):
     a cron run that finds the previous one still going says so without delay.
@@ -119,10 +134,14 @@ def _refuse_if_locked(db_path) -> None:
               help="At most N pages per site in this run (overrides the config).")
 @click.option("--workers", type=click.IntRange(0, 256), default=None,
               help="Cleaning processes (default: one per core; 0 = clean in the crawler process).")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Also write every response, with its request, as WARC/1.1 files in DIR (overrides warc_dir).")
+@click.option("--shard", type=TEXT, default=None, metavar="I/N",
+              help="Crawl only the sites of shard I of N (a stable hash of each site's hosts): N machines split the file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; a one-line report on stderr if pages failed.")
 @handle_errors
 def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int | None,
-                  workers: int | None, quiet: bool) -> None:
+                  workers: int | None, warc_dir: str | None, shard: str | None, quiet: bool) -> None:
     """Crawl the sites listed in SITES.toml (see fixtures/sites.example.toml) into the store,
     or one site from its URL with default settings.
 
@@ -134,6 +153,10 @@ def crawl_command(sites: str, db: str | None, every: str | None, max_pages: int 
     intervals); the frontier lives in the store, so a killed run resumes.
     """
     config, interval = _load(sites, every, max_pages)
+    config = _narrow(config, warc_dir, shard)
+    if not config.sites:
+        click.echo(f"shard {shard} holds no site of {terminal_line(sites)}: nothing to crawl", err=True)
+        sys.exit(EXIT_OK)
     db_path = resolve_db_path(db)
     if interval is None:
         _refuse_if_locked(db_path)

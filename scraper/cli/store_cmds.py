@@ -204,7 +204,7 @@ def _run_line(r: Run) -> str:
 
 @main.command()
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
-@click.option("--kind", type=click.Choice(["crawl", "clean", "reextract"]), help="Only runs of this kind.")
+@click.option("--kind", type=click.Choice(["crawl", "clean", "reextract", "import", "merge"]), help="Only runs of this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @db_option
 @handle_errors

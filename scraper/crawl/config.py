@@ -81,6 +81,7 @@ class CrawlConfig:
     revisit_articles: float = 30 * 86400.0
     page_cpu_limit: float = 60.0
     path: Path | None = None
+    warc_dir: Path | None = None  # write every exchange as WARC/1.1 here (scraper/warc/writer.py)
 
     @property
     def politeness(self) -> Politeness:
@@ -242,6 +243,13 @@ _PAGES = _positive(_int, 1, bounds.MAX_PAGES)
 _SITE_CONCURRENCY = _positive(_int, 1, bounds.MAX_SITE_CONCURRENCY)
 
 
+def _directory(value: Any) -> Path:
+    text = _str(value).strip()
+    if not text or "\x00" in text:
+        raise ValueError("expected a directory path")
+    return Path(text).expanduser()
+
+
 def _cpu_limit(value: Any) -> float:
     """CPU seconds one page may take in a cleaning worker: a duration (bounds.cpu_limit)."""
     return bounds.cpu_limit(parse_duration(value), value)
@@ -313,6 +321,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
     concurrency = crawl.get("concurrency", _positive(_int, 1, bounds.MAX_CONCURRENCY), 16)
     obey_robots = crawl.get("obey_robots", _bool, True)
     page_cpu_limit = crawl.get("page_cpu_limit", _cpu_limit, 60.0)
+    warc_dir = crawl.get("warc_dir", _directory, None)
     limits = _limits(_Table(file, "crawl.limits", crawl.get("limits", lambda v: v, {})), user_agent)
     crawl.finish()
     raw_sites = top.get("sites", _typed(list, what="a list of [[sites]] tables"))
@@ -334,6 +343,7 @@ def config_from_dict(data: dict[str, Any], file: str = "<config>") -> CrawlConfi
         revisit_lists=defaults["revisit_lists"],
         revisit_articles=defaults["revisit_articles"],
         page_cpu_limit=page_cpu_limit,
+        warc_dir=warc_dir,
     )
 
 

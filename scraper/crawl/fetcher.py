@@ -42,6 +42,7 @@ from ..sources.http import (
     follow_redirects,
     make_client,
     raise_for_status,
+    request_headers,
     request_once,
 )
 from ..models import Fetched
@@ -118,6 +119,8 @@ class Fetcher:
             self._fetch_robots, user_agent=limits.user_agent, ttl=robots_ttl, retry_after=robots_retry_after
         )
         self._rng = rng or random.Random()
+        # called with (url, request headers, Fetched) after every HTTP exchange: the WARC writer
+        self.recorder: Callable[[str, Mapping[str, str], Fetched], None] | None = None
 
     async def __aenter__(self) -> "Fetcher":
         return self
@@ -190,6 +193,7 @@ class Fetcher:
             try:
                 async with self.gates.slot(host):
                     fetched = await request_once(self.client, url, limits=self.limits, headers=headers)
+                self._record(url, headers, fetched)
             except ConnectError:
                 failures += 1
                 if failures >= self.retry.attempts:
@@ -207,13 +211,19 @@ class Fetcher:
                 self.gates.defer(host, wait)
             await asyncio.sleep(wait)
 
+    def _record(self, url: str, extra: Mapping[str, str], fetched: Fetched) -> None:
+        if self.recorder is not None:
+            self.recorder(url, request_headers(self.limits, extra), fetched)
+
     async def _fetch_robots(self, url: str) -> Fetched:
         """robots.txt through the host's gate, any status returned, no retries."""
 
         async def send(hop: str) -> Fetched:
             self._check_allowed(hop, None, url)
             async with self.gates.slot(host_of(hop)):
-                return await request_once(self.client, hop, limits=self.limits)
+                fetched = await request_once(self.client, hop, limits=self.limits)
+            self._record(hop, {}, fetched)
+            return fetched
 
         fetched, _ = await follow_redirects(send, url, min(ROBOTS_MAX_REDIRECTS, self.limits.max_redirects))
         return fetched

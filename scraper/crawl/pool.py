@@ -16,7 +16,8 @@ process can be stopped in the middle of C code, so the worker is killed: its job
 fails with `TooSlowError`, the job queued behind it goes to another worker, and a
 new worker takes its place. CPU time (read from /proc) rather than wall time, so a
 loaded machine does not fail pages; a job also stops at `WALL_FACTOR` times the
-limit in wall time (a worker stuck without using CPU). A worker that dies fails its
+limit in wall time, and never before `WALL_MIN` seconds (a worker stuck without using
+CPU; on a loaded machine a short limit in wall time would fail good pages). A worker that dies fails its
 running job with `BrokenProcessPool` and is replaced the same way. `workers=0` runs
 the work in the calling process (tests, tiny crawls): no deadline there.
 """
@@ -38,6 +39,7 @@ PRELOAD = ["scraper.crawl.work"]
 MAX_JOBS_PER_WORKER = 2
 DEFAULT_CPU_LIMIT = 60.0  # seconds of CPU per job; a normal page takes 20-50 ms
 WALL_FACTOR = 5.0
+WALL_MIN = 30.0  # seconds of wall time a job may always take, whatever its CPU limit
 _MIN_CHECK = 0.05
 
 
@@ -230,8 +232,9 @@ class WorkerPool:
         wall = self._loop.time() - worker.started_wall
         now = cpu_seconds(worker.process.pid)
         used = wall if now is None or worker.started_cpu is None else now - worker.started_cpu
-        if used < self.cpu_limit and wall < self.cpu_limit * WALL_FACTOR:
-            left = min(self.cpu_limit - used, self.cpu_limit * WALL_FACTOR - wall)
+        wall_limit = max(self.cpu_limit * WALL_FACTOR, WALL_MIN)
+        if used < self.cpu_limit and wall < wall_limit:
+            left = min(self.cpu_limit - used, wall_limit - wall)
             worker.timer = self._loop.call_later(max(_MIN_CHECK, left), self._check, worker, job)
             return
         spent = f"{used:.1f} s of CPU" if used >= self.cpu_limit else f"{wall:.0f} s"

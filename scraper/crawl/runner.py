@@ -75,6 +75,7 @@ class CrawlRun:
         self.started = time.monotonic()
         self.last_flush = self.started
         self._due_at, self._due_cached = -1.0, 0
+        self.warc = None  # a WarcWriter when the config has warc_dir
 
     async def run(self) -> RunSummary:
         self.run_id = self.store.start_run("crawl", self._describe())
@@ -83,6 +84,7 @@ class CrawlRun:
         self.lister = Lister(self.fetcher, self.frontier, self._in_batch)
         status, failing = "failed", False
         try:
+            self.warc = self._warc_writer()
             self._in_batch(self.frontier.recover)
             self._start_sites()
             await self._loop()
@@ -103,6 +105,21 @@ class CrawlRun:
                                elapsed=time.monotonic() - self.started)
         self.progress.finish(summary)
         return summary
+
+    def _warc_writer(self):
+        """With `warc_dir`: every HTTP exchange of this run goes to its WARC files too."""
+        if self.config.warc_dir is None:
+            return None
+        from ..warc.writer import WarcWriter
+
+        writer = WarcWriter(self.config.warc_dir, self.run_id)
+        self.fetcher.recorder = writer.record
+        return writer
+
+    def _close_warc(self) -> None:
+        if self.warc is not None:
+            self.fetcher.recorder = None
+            self.warc.close()
 
     def _describe(self) -> dict:
         return {"path": str(self.config.path) if self.config.path else None,
@@ -223,9 +240,10 @@ class CrawlRun:
         was committed stays, the leases left are recovered by the next run."""
         try:
             await self._wind_down()
+            self._close_warc()
             self._in_batch(lambda: record_unreachable(self.store.conn, self.run_id, self.unreachable()))
             self.store.finish_run(self.run_id, status)
-        except (StoreError, sqlite3.Error) as exc:
+        except (StoreError, sqlite3.Error, OSError) as exc:
             if not failing:
                 raise
             log.warning("crawl run %s could not be closed cleanly: %s", self.run_id, exc)

@@ -121,8 +121,10 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
         tree = parse_html(decoded.text or "<html></html>")  # bounded: see dom.cap_attributes
     except ScraperError as exc:
         return Processed(error=(error_label(exc), str(exc)))
+    follow = rules.max_links > 0  # 0: nothing is crawled from here (WARC import, batch)
     facts = dict(encoding=decoded.encoding, encoding_source=decoded.encoding_source,
-                 links=choose_links(tree, url, rules), feeds=tuple(feed_links(tree, url)))
+                 links=choose_links(tree, url, rules) if follow else (),
+                 feeds=tuple(feed_links(tree, url)) if follow else ())
     decision = rules.configured(url) or before_cleaning(url, page_stats(tree))
     if decision is not None and decision.kind == "list":
         return Processed(kind="list", kind_reason=decision.reason, **facts)
@@ -145,6 +147,6 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
         if decision.kind == "list":
             return Processed(kind="list", kind_reason=decision.reason, **facts)
     minhash = signature(doc.text)
-    packed = packed_shingles(doc.text) if minhash else None
+    packed = packed_shingles(doc.text) if minhash and rules.max_links > 0 else None  # for the crawl loop only
     return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc, minhash=minhash,
                      shingles=packed.tobytes() if packed is not None else b"")

@@ -41,6 +41,13 @@ class Candidate:
     removed: dict[str, int] = field(default_factory=dict)
     container: object = None  # the element a block run lies in
     author: str | None = None  # a reading that knows its author (a thread's first poster)
+    line_blocks: list[int | None] | None = None  # with `lines`: the block each line was found in
+
+    def sources(self, blocks: list[Block]) -> tuple[list[str], list[int | None]]:
+        """The reading's lines and the page block of each, for tracing the final text back."""
+        if self.lines is None:
+            return [blocks[i].text for i in self.indexes], list(self.indexes)
+        return self.lines, self.line_blocks if self.line_blocks is not None else [None] * len(self.lines)
 
     def in_layout_table(self) -> bool:
         """The reading lies in a cell of a layout table (old Chinese templates)."""

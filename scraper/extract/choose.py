@@ -57,7 +57,7 @@ class TreeModel:
     def predict_many(self, xs: list[list[float]]) -> list[float]:
         import numpy as np
 
-        x = np.asarray(xs, dtype=np.float64)  # readings x features
+        x = np.asarray(xs, dtype=np.float32)  # readings x features, in float32 as scikit-learn's trees compare them
         node = np.zeros((len(xs), len(self._rows)), dtype=np.int32)  # readings x trees
         for _ in range(self._depth):
             left, right = self._left[self._rows, node], self._right[self._rows, node]

@@ -151,7 +151,7 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def has_date(text: str) -> bool:
     """Whether a line holds a date (memoised: the record and thread readers ask of the same lines)."""
     return bool(find_dates(text))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .blocks import Block
 from .candidates import Candidate
+from .metadata import BUY_RE
 from .normalize import HAN_RE, paragraph_key
 from .prune import Pruning, prose_chars
 from .records import Records
@@ -28,6 +29,7 @@ PAGE_FEATURES = (
     "cjk", "log_page_chars", "page_prose_share", "page_link_ratio", "log_blocks", "masked_share",
     "spared", "lifted", "comments_masked", *(f"declares_{k}" for k in DECLARED_KINDS),
     "records_log_n", "records_share", "records_link_ratio", "records_dated", "records_log_mean",
+    "cart_lines", "log_price_lines",
 )
 CANDIDATE_FEATURES = (
     "log_chars", "chars_share", "prose_covered", "log_lines", "log_mean_line", "sentence_share",
@@ -97,7 +99,7 @@ def _records_features(records: Records | None, chars: int) -> dict[str, float]:
 
 
 def page_features(blocks: list[Block], pruning: Pruning, cjk: bool, declared: str | None,
-                  records: Records | None) -> dict[str, float]:
+                  records: Records | None, buy_buttons: int = 0) -> dict[str, float]:
     chars = sum(b.chars for b in blocks) or 1
     masked = sum(b.chars for b, rule in zip(blocks, pruning.removed_by) if rule)
     return {
@@ -112,7 +114,24 @@ def page_features(blocks: list[Block], pruning: Pruning, cjk: bool, declared: st
         "lifted": float(pruning.lifted),
         "comments_masked": float(pruning.counts.get("comments", 0)),
         **{f"declares_{k}": float(declared == k) for k in DECLARED_KINDS},
+        **_shop_features(blocks, buy_buttons),
     }
+
+
+# A shop's page: "Add to cart" buttons and short price lines ("$19.99", "Regular price £12").
+_PRICE_RE = re.compile(r"[$€£¥￥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|USD|EUR|GBP|元)(?![a-z])")
+_PRICE_LINE_MAX = 40
+_CART_LINE_MAX = 30
+
+
+def cart_lines(blocks: list[Block], buttons: int = 0) -> int:
+    """A shop's buy buttons: blocks that are one (a link, a span) and the form controls counted before."""
+    return buttons + sum(1 for b in blocks if b.chars <= _CART_LINE_MAX and BUY_RE.match(b.text))
+
+
+def _shop_features(blocks: list[Block], buttons: int) -> dict[str, float]:
+    prices = sum(1 for b in blocks if b.chars <= _PRICE_LINE_MAX and _PRICE_RE.search(b.text))
+    return {"cart_lines": float(min(cart_lines(blocks, buttons), 5)), "log_price_lines": _log(prices)}
 
 
 def _shape(reading: Reading, blocks: list[Block], page_chars: int, page_prose: int,

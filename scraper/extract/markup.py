@@ -34,8 +34,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3"))
 _TITLE_TAGS = frozenset("td div p span strong font b em section header".split())
-_HEADINGS_XPATH = "//*[self::h1 or self::h2 or self::h3 or ((%s) and (@class or @id))]" % " or ".join(
-    f"self::{t}" for t in sorted(_TITLE_TAGS))
+_HEADING_ITER_TAGS = ("h1", "h2", "h3", *sorted(_TITLE_TAGS))  # h1-h3, and title tags with a class or id
 # Inside a heading, these hold a subtitle, a badge or a date, not the title itself:
 # <h1>标题<div class="subtitle">副题</div></h1>, <h1>Title <small>tagline</small></h1>.
 _HEADING_PART_TAGS = frozenset("div p section h2 h3 h4 h5 h6 small ul ol table".split())
@@ -136,7 +135,9 @@ def scan_headings(root: lxml.html.HtmlElement) -> tuple[tuple[str, ...], tuple[s
     """Title-like headings (h1-h3, title-classed elements, not the logo) and the h1s among them."""
     headings: list[str] = []
     h1s: list[str] = []
-    for el in root.xpath(_HEADINGS_XPATH):  # in C: h1-h3 and title tags with a class or id
+    for el in root.iter(*_HEADING_ITER_TAGS):  # tags filtered in C (an XPath predicate on every node is 4x slower)
+        if el.tag not in _HEADING_TAGS and el.get("class") is None and el.get("id") is None:
+            continue
         text = _heading(el, _attrs(el))
         if text:
             headings.append(text)

@@ -49,6 +49,7 @@ class HeadMetadata:
     lang: str | None = None
     description: str | None = None
     declared_kind: str | None = None  # what the page says it is: article, product, forum, listing, website
+    buy_buttons: int = 0  # <button>/<input> "Add to cart", "Buy now": a shop's page (form controls leave the tree)
 
 
 def _squash(text: str | None) -> str:
@@ -192,7 +193,36 @@ def _declared_kind(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | N
             for m in _LD_TYPE_RE.finditer(script.text):
                 found.update(_KINDS.get(t.lower()) for t in re.findall(r'"([^"]+)"', m.group(1)))
     found.add(_KINDS.get((tags.get("og:type") or "").lower()))
+    found.update(_microdata_kinds(root))
     return next((k for k in _KIND_ORDER if k in found), None)
+
+
+# A shop's buy button ("Add to cart", "加入购物车"), as a whole label.
+BUY_RE = re.compile(r"^\W*(?:add to (?:cart|bag|basket|trolley)|buy (?:it )?now|加入购物车|立即购买)\W*$", re.I)
+_BUY_MAX_CHARS = 30
+
+
+def _buy_buttons(root: lxml.html.HtmlElement) -> int:
+    """Form controls labelled as a buy button (counted before the controls leave the tree)."""
+    count = 0
+    for el in root.iter("button", "input"):
+        label = (el.get("value") or "") if el.tag == "input" else el.text_content()
+        if len(label) <= _BUY_MAX_CHARS and BUY_RE.match(label.strip()):
+            count += 1
+    return count
+
+
+_MICRODATA_PRODUCTS_MAX = 2  # more Product items than this: a grid of product cards, a listing
+
+
+def _microdata_kinds(root: lxml.html.HtmlElement) -> set[str | None]:
+    """The kinds of the page's top-level schema.org microdata items (itemtype="https://schema.org/Product");
+    an item inside another (a product's questions, an article's comments) says nothing of the page."""
+    types = root.xpath("//*[@itemtype][not(ancestor::*[@itemscope])]/@itemtype")
+    kinds = [_KINDS.get(t.strip().rstrip("/").rsplit("/", 1)[-1].lower()) for t in types]
+    if kinds.count("product") > _MICRODATA_PRODUCTS_MAX:
+        kinds = ["listing" if k == "product" else k for k in kinds]
+    return set(kinds)
 
 
 # Language names some templates write instead of codes (<meta name="language" content="English">).
@@ -287,4 +317,5 @@ def read_head(root: lxml.html.HtmlElement, url: str | None = None, page_html: st
         lang=_lang(root, tags),
         description=_first(tags, ("description", "og:description", "twitter:description")),
         declared_kind=_declared_kind(root, tags),
+        buy_buttons=_buy_buttons(root),
     )

@@ -40,7 +40,7 @@ def match_line_rule(line: str, rules: tuple[LineRule, ...] = LINE_RULES) -> str 
     return _first_rule(line, rules)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def _catalogue_verdict(line: str) -> str | None:
     """Memoised for the shipped catalogue: a page's lines recur in each of its candidate readings."""
     return _first_rule(line, LINE_RULES)
@@ -124,13 +124,13 @@ def _matching(line: str, rules: tuple[CutRule, ...]) -> tuple[CutRule, ...]:
     return tuple(rule for rule in rules if len(line) <= rule.max_len and rule.pattern.search(line))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def _cut_matches(line: str) -> tuple[CutRule, ...]:
     """The catalogue's cut rules matching a line (memoised: lines recur in every candidate)."""
     return _matching(line, CUT_RULES)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def _han_count(line: str) -> int:
     return len(HAN_RE.findall(line))
 

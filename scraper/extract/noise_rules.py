@@ -100,7 +100,8 @@ ELEMENT_RULES: tuple[ElementRule, ...] = (
     ElementRule("prev_next", _attr("prevnext", "prev-next", "prev_next", "pre-next", "pre_next", "shangxia", "sxp", "pagenav")),
     ElementRule("page_tools", _attr("toolbar", "tools", "fontsize", "font-size", "zihao", "printbtn", "print-btn")),
     ElementRule("ads", _attr("advert", "ads", "ad-", "ad_", "guanggao", "adsense")),
-    ElementRule("carousel", _attr("slide", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
+    # slide-in / slide-up are animation utility classes (a shop's product cards), not slides
+    ElementRule("carousel", _attr(r"slide(?!-*(?:in|out|up|down|left|right)(?![a-z]))", "swiper", "carousel", "lunbo", "focuspic", "focus-pic")),
     ElementRule("login_search", _attr("login", "searchbox", "search-box", "search_box", "sousuo")),
     # a forum member's signature under each post (Discuz div.sign, phpBB div.signature)
     ElementRule("signature", _attr("signature", r"sign(?![a-z])", "psig", "postsig")),

@@ -66,7 +66,7 @@ def strip_pinyin_annotations(text: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def clean_line(line: str) -> str:
     """Collapse whitespace inside one paragraph and drop invisible/control characters."""
     line = _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", line))
@@ -98,7 +98,7 @@ def clean_title(title: str | None) -> str | None:
     return title or None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def paragraph_key(line: str) -> str:
     """A comparison key for spotting a paragraph a page holds twice."""
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", line)).lower()

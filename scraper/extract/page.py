@@ -4,7 +4,8 @@ Pure: no I/O. The stages, in the order the data flows:
 parse once (dom) -> declared metadata (metadata, markup) -> prepare the tree (dom) ->
 blocks (blocks) -> noise masks (prune) -> candidate bodies (candidates,
 trafilatura_body, ...) -> choose one (choose) -> its lines: metadata lines, title and
-noise lines out (pagemeta, fields, noise) -> normalise (normalize) -> Document.
+noise lines out (pagemeta, fields, noise) -> normalise (normalize) -> Document, with the
+chosen body's typed blocks (structure).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .bylines import parse_meta_line
 from .candidates import Candidate, block_run, selected, whole_page
 from .choose import choose, page_type
 from .language import document_lang
-from .features import Reading, candidate_features, page_features, vectors
+from .features import Reading, candidate_features, cart_lines, page_features, vectors
 from .fields import Fields, choose_title, decide, strip_description
 from .markup import scan_source_and_date
 from .metadata import HeadMetadata, read_head
@@ -31,6 +32,7 @@ from .normalize import normalize_lines, strip_pinyin_annotations
 from .pagemeta import read_body_metadata
 from .prune import Pruning, prune
 from .records import Records, find_records
+from .structure import body_blocks
 from .thread import read_thread
 from .trafilatura_body import is_scrap, trafilatura_candidate
 
@@ -92,18 +94,20 @@ def _candidates(page: _Page) -> list[Candidate]:
 
 
 def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
-    """trafilatura's reading, last: it prunes and renames the tree it reads, so it gets
-    the tree once our own readings and the metadata are done, minus the masked regions.
+    """trafilatura's reading, last: it gets the tree once our own readings and the
+    metadata are done, minus the masked regions (it reads a copy; the captions renamed
+    for it get their tags back, for the body's structure).
 
     Not asked when the article lies in a layout table's cell: trafilatura then keeps
     the whole table, and its reading is refused anyway (trafilatura_body). Its fast
     mode serves, our other readings standing in for its fallbacks, except on pages
-    that declare a product: descriptions and specs there are what its fallbacks find.
+    that declare a product or have a buy button: descriptions and specs there are what
+    its fallbacks find.
     """
     if page.config.body_selector or (run is not None and run.in_layout_table()):
         return []
     page.pruning.drop_masked()
-    fast = page.head.declared_kind != "product"
+    fast = page.head.declared_kind != "product" and not cart_lines(page.bmap.blocks, page.head.buy_buttons)
     found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=fast)
     return [found] if found is not None else []
 
@@ -211,7 +215,8 @@ def _choose(page: _Page) -> Choice:
          for c, ex in zip(candidates, finished)],
         page.bmap.blocks, page.head.title, page.records, page.pruning,
     )
-    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records)
+    facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records,
+                          page.head.buy_buttons)
     vecs = vectors(facts, rows)
     names = [ex.candidate for ex in finished]
     chosen = choose(names, vecs, page.cjk)
@@ -221,7 +226,10 @@ def _choose(page: _Page) -> Choice:
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
     author = doc.author or candidates[chosen].author
-    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author))
+    sources, source_blocks = candidates[chosen].sources(page.bmap.blocks)
+    blocks = body_blocks(page.bmap, page.root, sources, source_blocks, doc.text, page.url)
+    finished[chosen] = replace(finished[chosen], document=replace(doc, page_type=kind, lang=lang, author=author,
+                                                                  blocks=blocks))
     return Choice(finished, vecs, chosen)
 
 

@@ -39,7 +39,7 @@ def _first_rule(tag: str, attrs: str, rules: tuple[ElementRule, ...]) -> Element
     return None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # shared by a page's readings; bounded for long batch runs
 def _catalogue_rule(tag: str, attrs: str) -> ElementRule | None:
     """Memoised for the shipped catalogue: class names repeat (a thousand li.item on a page)."""
     return _first_rule(tag, attrs, ELEMENT_RULES)

@@ -92,6 +92,7 @@ def read_thread(records: Records | None, bmap: BlockMap, kept: list[bool]) -> Ca
         prose.append(prose[-1] + (words if words and not _is_stamp(b.text) else 0))
     lines: list[str] = []
     indexes: list[int] = []
+    line_blocks: list[int | None] = []  # None: an author line the post's markup did not hold as a line
     authors: list[str] = []
     posts = 0
     for post in records.members:
@@ -105,10 +106,13 @@ def read_thread(records: Records | None, bmap: BlockMap, kept: list[bool]) -> Ca
         author = _author(post)
         if author and bmap.blocks[words[0]].text != author:
             lines.append(author)
+            line_blocks.append(None)
             authors.append(author)
         lines.extend(bmap.blocks[i].text for i in words)
         indexes.extend(words)
+        line_blocks.extend(words)
         posts += 1
     if posts < _MIN_POSTS or len(authors) * 2 < posts:
         return None  # parts of one article are alike too, but have no authors of their own
-    return Candidate("thread", indexes, lines=lines, page_type="forum", author=authors[0] if authors else None)
+    return Candidate("thread", indexes, lines=lines, page_type="forum", author=authors[0] if authors else None,
+                     line_blocks=line_blocks)

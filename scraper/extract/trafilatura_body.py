@@ -84,14 +84,21 @@ def trafilatura_body(root: lxml.html.HtmlElement, url: str | None, include_table
     inside the article is text); a result holding the page's whole layout table is
     refused, so the caller can use the block scorer instead.
     """
+    renamed = []
     for caption in root.iter("figcaption"):
+        renamed.append((caption, caption.tag))
         caption.tag = "p"
         figure = caption.getparent()
         if figure is not None and figure.tag == "figure":
+            renamed.append((figure, figure.tag))
             figure.tag = "div"
-    found = trafilatura.bare_extraction(
-        root, url=url, include_comments=False, include_tables=include_tables, with_metadata=False, fast=fast
-    )
+    try:
+        found = trafilatura.bare_extraction(
+            root, url=url, include_comments=False, include_tables=include_tables, with_metadata=False, fast=fast
+        )
+    finally:  # trafilatura reads a copy: our tree gets its tags back (the body's structure reads them)
+        for el, tag in renamed:
+            el.tag = tag
     if found is None or found.body is None or kept_layout_table(found.body):
         return None
     return found.body
@@ -108,18 +115,22 @@ def locate(lines: list[str], blocks: list[Block]) -> list[int]:
     the same text (whitespace aside), so its position on the page is known for the
     metadata around it and for comparing candidates.
     """
+    return [i for i in locate_each(lines, blocks) if i is not None]
+
+
+def locate_each(lines: list[str], blocks: list[Block]) -> list[int | None]:
+    """Per line, the block it was read from (None where no later block has its text)."""
     where: dict[str, list[int]] = {}
     for block in blocks:
         where.setdefault(_key(block.text), []).append(block.index)
-    found: list[int] = []
+    found: list[int | None] = []
     last = -1
     for line in lines:
         hits = where.get(_key(line))
-        if hits:
-            nxt = next((i for i in hits if i > last), None)
-            if nxt is not None:
-                found.append(nxt)
-                last = nxt
+        nxt = next((i for i in hits if i > last), None) if hits else None
+        found.append(nxt)
+        if nxt is not None:
+            last = nxt
     return found
 
 
@@ -130,4 +141,5 @@ def trafilatura_candidate(root: lxml.html.HtmlElement, bmap: BlockMap, url: str 
     if body is None:
         return None
     lines = trafilatura_lines(body)
-    return Candidate("trafilatura", locate(lines, bmap.blocks), lines=lines)
+    each = locate_each(lines, bmap.blocks)
+    return Candidate("trafilatura", [i for i in each if i is not None], lines=lines, line_blocks=each)

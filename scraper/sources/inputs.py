@@ -3,7 +3,9 @@
 One place decides what an argument means, so `scraper clean`, `clean -i LIST` and
 `scraper.clean_many` agree, and a typo gets a message that says what was meant:
 `ftp://...` is an unsupported scheme (not a file called "ftp:"), `www.example.com`
-with no such file suggests `http://www.example.com`.
+with no such file suggests `http://www.example.com`. A web archive (.warc[.gz],
+.arc[.gz]) stands for the HTML pages it holds: `expand_inputs` lists them as
+`ArchivedPage`s, each read back from its offset (scraper/warc/records.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..errors import InputError
 from ..models import Fetched
 from .files import files_in, read_file, read_stdin
 
-InputKind = Literal["url", "file", "stdin"]
+InputKind = Literal["url", "file", "stdin", "archive"]
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
 # A host name typed without its scheme: www.x.cn, x.gov.cn/a.html (a path after a
 # dotted first segment). A bare "page.html" is a file name, not a host.
@@ -34,10 +36,29 @@ class Input:
     arg: str
     kind: InputKind
     location: str
+    offset: int | None = None  # archive: where its record starts
+
+
+class ArchivedPage(str):
+    """One page of a web archive as an input: its text is the page's URL (what the user
+    sees in output and errors); `path` and `offset` say where the record is."""
+
+    path: str
+    offset: int
+
+    def __new__(cls, url: str, path: str, offset: int) -> "ArchivedPage":
+        page = super().__new__(cls, url)
+        page.path, page.offset = path, offset
+        return page
+
+    def __reduce__(self):
+        return ArchivedPage, (str(self), self.path, self.offset)
 
 
 def resolve_input(arg: str) -> Input:
     """Classify one argument; raise InputError for what cannot be read at all."""
+    if isinstance(arg, ArchivedPage):
+        return Input(arg, "archive", arg.path, arg.offset)
     if arg == "-":
         return Input(arg, "stdin", "-")
     scheme = _SCHEME.match(arg)
@@ -66,6 +87,8 @@ def read_input(inp: Input, *, url: str | None = None) -> Fetched:
     """The bytes of one input as `Fetched` (HTTP for URLs: sources.http, imported on use)."""
     if inp.kind == "stdin":
         return read_stdin(url=url)
+    if inp.kind == "archive":
+        return _read_archived(inp)
     if inp.kind == "url":
         from .http import fetch_url  # httpx costs ~0.1 s to import: only when a URL is given
 
@@ -78,15 +101,45 @@ def read_input(inp: Input, *, url: str | None = None) -> Fetched:
         raise
 
 
+def _read_archived(inp: Input) -> Fetched:
+    from ..warc.records import WarcPage, read_page_at
+
+    item = read_page_at(inp.location, inp.offset or 0)
+    if not isinstance(item, WarcPage):
+        raise InputError(f"{inp.location} at offset {inp.offset}: {item.message}")
+    return item.fetched
+
+
+def archive_pages(path: str, warn=None) -> Iterator[ArchivedPage]:
+    """The HTML pages of a WARC/ARC file; what was skipped is summed up in one warning."""
+    from ..warc.records import ReadCounts, WarcPage, iter_archive
+
+    counts = ReadCounts()
+    for item in iter_archive(path):
+        counts.add(item)
+        if isinstance(item, WarcPage):
+            yield ArchivedPage(item.fetched.url or path, path, item.offset)
+        elif warn and item.reason in ("truncated", "unreadable"):
+            warn(f"{path}: {item.message}")
+    if warn and (counts.skipped or not counts.pages):
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(counts.skipped.items()))
+        warn(f"{path}: {counts.pages} HTML pages" + (f"; records skipped: {reasons}" if reasons else ""))
+
+
 def expand_inputs(args: Iterable[str], warn=None) -> Iterator[str]:
-    """Arguments with directories replaced by their HTML files (sorted); others as given."""
+    """Arguments with directories replaced by their HTML files (sorted) and web archives
+    by their HTML pages; others as given."""
+    from ..warc.records import is_archive_path
+
     for arg in args:
         inp = None
         try:
             inp = resolve_input(arg)
         except InputError:
             pass
-        if inp is not None and inp.kind == "file" and Path(inp.location).is_dir():
+        if inp is not None and inp.kind == "file" and is_archive_path(inp.location) and Path(inp.location).is_file():
+            yield from archive_pages(inp.location, warn)
+        elif inp is not None and inp.kind == "file" and Path(inp.location).is_dir():
             found = [str(p) for p in files_in(inp.location)]
             if not found and warn:
                 warn(f"{arg}: no HTML files in this directory")

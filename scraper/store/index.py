@@ -66,3 +66,40 @@ def rebuild_search_index(conn: sqlite3.Connection) -> None:
         "INSERT INTO documents_fts(rowid, title, text) "
         "SELECT id, scraper_fts_tokens(title), scraper_fts_tokens(text) FROM documents"
     )
+
+
+class DeferredIndex(PendingIndex):
+    """The index of a bulk load (`Store.bulk`, `scraper merge`), built once at its end:
+    new or changed rows are remembered by id and indexed by one INSERT ... SELECT
+    before COMMIT; only removals (of text indexed before the load) are queued."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        super().__init__(enabled)
+        self._added: set[int] = set()
+
+    def add(self, rowid: int, title: str | None, text: str | None) -> None:
+        if self.enabled:
+            self._added.add(rowid)
+
+    def remove(self, rowid: int, title: str | None, text: str | None) -> None:
+        if rowid not in self._added:  # added during this load: not in the index yet
+            super().remove(rowid, title, text)
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        super().flush(conn)
+        added, self._added = sorted(self._added), set()
+        if not added:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS scraper_pending_index (id INTEGER PRIMARY KEY)")
+        conn.executemany("INSERT OR IGNORE INTO temp.scraper_pending_index (id) VALUES (?)", ((i,) for i in added))
+        conn.execute(
+            f"INSERT INTO documents_fts (rowid, title, text) SELECT d.id, {SQL_FUNCTION}(d.title), "
+            f"{SQL_FUNCTION}(d.text) FROM documents AS d JOIN temp.scraper_pending_index AS p ON p.id = d.id")
+        conn.execute("DELETE FROM temp.scraper_pending_index")
+
+    def clear(self) -> None:
+        super().clear()
+        self._added.clear()
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self._added)

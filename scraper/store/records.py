@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ..models import Document, PageRecord
 
 Outcome = Literal["new", "changed", "unchanged", "failed"]
-RUN_KINDS = ("crawl", "clean", "reextract")
+RUN_KINDS = ("crawl", "clean", "reextract", "import", "merge")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from . import schema  # noqa: F401  (registers the migrations)
 from . import search as _search
 from . import stats as _stats
 from .connection import connect, connect_readonly
-from .index import PendingIndex
+from .index import DeferredIndex, PendingIndex
 from .entries import load_entry
 from .liveness import RunMark, recover_dead_runs
 from .migrations import check_version, latest_version, migrate
@@ -153,6 +153,19 @@ class Store:
                 raise StoreError(f"{self.path}: {exc}") from exc
             raise
         self._depth -= 1
+
+    @contextmanager
+    def bulk(self) -> Iterator["Store"]:
+        """One transaction for a large load (`scraper merge`): all of it or none, and the
+        search index built once, just before COMMIT, instead of per document."""
+        if self._depth:
+            raise StoreError("bulk() is one transaction of its own: do not call it inside batch()")
+        saved, self._index = self._index, DeferredIndex(self._index.enabled)
+        try:
+            with self.batch():
+                yield self
+        finally:
+            self._index = saved
 
     def _execute(self, sql: str) -> None:
         try:
