@@ -2,6 +2,8 @@
 
 sniff (bytes only) -> decode once -> parse once -> extract main content + metadata.
 Pure: no I/O and no changing globals; the same input gives the same output.
+`clean_decoded()` starts after the decode (and the parse): the crawler's worker has
+already decoded and parsed the page for its links and its kind, and hands both on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import replace
 from .decode import decode, ensure_html
 from .errors import EmptyInputError, InputTooLargeError, NoContentError, SelectorMatchedNothingError
 from .extract import extract
-from .models import CleanConfig, Document
+from .models import CleanConfig, Decoded, Document
 
 DEFAULT_CONFIG = CleanConfig()
 
@@ -51,7 +53,25 @@ def clean(
         html, encoding, encoding_source = source.lstrip("\ufeff"), None, "given"
     else:
         raise TypeError(f"clean() takes bytes or str, not {type(source).__name__}")
-    found = extract(html, url, config).document
+    return _finish(html, url, config, encoding, encoding_source)
+
+
+def clean_decoded(decoded: Decoded, url: str | None = None, *, config: CleanConfig | None = None,
+                  size: int | None = None, tree=None) -> Document:
+    """`clean()` of a page already sniffed (`ensure_html`) and decoded: the same Document.
+
+    size: the raw page's length in bytes, checked against the limit as `clean()` does
+    (default: the text's length). tree: `extract.dom.parse_html(decoded.text)`, when the
+    caller has parsed it already; it is used up (the extractor prunes it in place).
+    """
+    config = config or DEFAULT_CONFIG
+    _check_size(len(decoded.text) if size is None else size, config)
+    return _finish(decoded.text, url, config, decoded.encoding, decoded.encoding_source, tree)
+
+
+def _finish(html: str, url: str | None, config: CleanConfig, encoding: str | None, encoding_source: str,
+            tree=None) -> Document:
+    found = extract(html, url, config, tree=tree).document
     if not found.text.strip():
         where = f" at {url}" if url else ""
         if config.body_selector and not _selector_matches(html, config.body_selector):

@@ -15,10 +15,15 @@ from scraper.crawl.dedup import (
     BANDS,
     NEAR_JACCARD,
     NearDupIndex,
+    ShingleCache,
     best_match,
+    estimate,
+    estimates,
     is_near_duplicate,
     lsh_keys,
+    packed_shingles,
     shingles,
+    signature,
     similarity,
 )
 
@@ -104,3 +109,39 @@ def test_best_match_picks_the_closest():
 @pytest.mark.parametrize("a,b,expected", [("", "", 1.0), ("abcdef", "", 0.0)])
 def test_similarity_edges(a, b, expected):
     assert similarity(a, b) == expected
+
+
+def test_packed_shingles_give_the_exact_jaccard():
+    """The packed form (what workers send the crawl loop) scores pairs as the shingle sets do."""
+    cache = ShingleCache()
+    for i, text in enumerate(TEXTS):
+        other = _edit(text, 30, seed=i) if i % 2 else TEXTS[i - 1]
+        packed = packed_shingles(text)
+        assert packed is not None and len(packed) == len(shingles(text))
+        exact = similarity(text, other)
+        assert best_match(packed, [("x", other)], threshold=exact, cache=cache) == "x"
+        assert best_match(text, [("x", other)], threshold=exact + 1e-9, cache=cache) is None
+
+
+def test_best_match_with_a_text_outside_the_bmp():
+    """A candidate with a character beyond U+FFFF cannot be packed: the shingle sets decide."""
+    wide = ARTICLE_A.replace("通知", "通知\U00020BB7", 1)  # 𠮷, a letter beyond the BMP
+    assert packed_shingles(wide) is None
+    assert best_match(packed_shingles(ARTICLE_A), [("b", ARTICLE_B), ("w", wide)]) == "w"
+    assert best_match(wide, [("b", ARTICLE_B), ("a", ARTICLE_A)], cache=ShingleCache()) == "a"
+
+
+def test_shingle_cache_is_bounded():
+    cache = ShingleCache(size=2)
+    for text in (ARTICLE_A, ARTICLE_B, TEXTS[0]):
+        cache.packed(text)
+    assert len(cache._items) == 2 and ARTICLE_A not in cache._items
+
+
+def test_estimates_are_each_estimate():
+    sigs = [signature(t) for t in TEXTS] + [signature(_edit(TEXTS[0], 20))]
+    sigs = [s for s in sigs if s]
+    for sig in sigs[:5]:
+        assert estimates(sig, sigs) == [estimate(sig, other) for other in sigs]
+    assert estimates(sigs[0], [sigs[-1], b""]) == [estimate(sigs[0], sigs[-1]), 0.0]
+    assert estimates(sigs[0], [sigs[-1]])[0] > 0.5  # the edited copy

@@ -18,6 +18,7 @@ from ..models import Fetched, PageRecord
 from ..store import Store
 from . import neardup
 from .config import SiteConfig
+from .dedup import ShingleCache
 from .frontier import Frontier, FrontierItem, NewURL
 from .summary import bump, bump_skipped
 from .urls import normalize_url
@@ -83,6 +84,7 @@ class Committer:
         self.sites = sites
         self.run_id = frontier.run_id
         self.extractor_version = extractor_version
+        self.shingles = ShingleCache()  # near-duplicate candidates are mostly this run's pages
 
     def write(self, visits: list[Visit]) -> list[Written]:
         with self.store.batch():
@@ -110,7 +112,8 @@ class Committer:
         )
         result = self.store.save(page, done.document, run_id=self.run_id, extractor_version=self.extractor_version)
         if done.document is not None and result.outcome in ("new", "changed"):
-            if neardup.record(self.store.conn, key, done.minhash, done.document.text):
+            if neardup.record(self.store.conn, key, done.minhash, done.document.text, packed=done.shingles,
+                              cache=self.shingles):
                 bump(self.store.conn, self.run_id, "near_duplicates")
         if done.error:
             self.frontier.failed(key, page.error or "", site.revisit_articles)

@@ -1,5 +1,6 @@
 """The CPU side of one page, run in a worker process: sniff, decode, parse once, find
-links, clean, and decide from what the page holds whether it is an article.
+links, clean (the same decoded text and tree: `pipeline.clean_decoded`), and decide
+from what the page holds whether it is an article.
 
 Why links are found here and not in the event-loop process: parsing, resolving and
 normalising ~100 links per page costs about as much CPU as fetching the page, and
@@ -28,9 +29,9 @@ from ..errors import (
 )
 from ..extract.dom import parse_html
 from ..models import CleanConfig, Document
-from ..pipeline import clean
+from ..pipeline import clean_decoded
 from .classify import Decision, anchor_index, before_cleaning, classify, decide, page_stats
-from .dedup import signature
+from .dedup import packed_shingles, signature
 from .discover import feed_links
 from .links import choose_links
 from .urls import Scope
@@ -91,6 +92,7 @@ class Processed:
     links: tuple[tuple[str, str], ...] = ()  # (frontier key, kind guessed from the URL)
     feeds: tuple[str, ...] = ()
     minhash: bytes = b""
+    shingles: bytes = b""  # dedup.packed_shingles of the text (exact near-duplicate checks in the loop)
     error: tuple[str, str] | None = None
 
 
@@ -126,8 +128,13 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
     decision = rules.configured(url) or before_cleaning(url, page_stats(tree))
     if decision is not None and decision.kind == "list":
         return Processed(kind="list", kind_reason=decision.reason, **facts)
+    # Cleaning prunes the tree in place, so the anchors the decision needs are read first:
+    # on the dev pages 0.5 ms, and only when no rule decided, against 0.8 ms for a copy of
+    # the tree; decoding and parsing once saves 3.7 ms a page (0.45 + 3.25 ms).
+    anchors = None if decision else anchor_index(a.text_content() for a in tree.iter("a") if a.get("href") is not None)
     try:
-        doc = clean(body, url, content_type=content_type, config=rules.clean_config)
+        doc = clean_decoded(decoded, url, config=rules.clean_config, size=len(body),
+                            tree=tree if decoded.text else None)
     except NoContentError as exc:
         decision = decision or decide(url, None, {})
         if decision.kind == "list":
@@ -136,9 +143,10 @@ def _process(body: bytes, url: str, content_type: str | None, rules: SiteRules) 
     except ScraperError as exc:
         return Processed(kind=decision.kind if decision else None, **facts, error=(error_label(exc), str(exc)))
     if decision is None:
-        anchors = anchor_index(a.text_content() for a in tree.iter("a") if a.get("href") is not None)
-        decision = decide(url, doc.text.splitlines(), anchors)
+        decision = decide(url, doc.text.splitlines(), anchors or {})
         if decision.kind == "list":
             return Processed(kind="list", kind_reason=decision.reason, **facts)
-    return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc,
-                     minhash=signature(doc.text))
+    minhash = signature(doc.text)
+    packed = packed_shingles(doc.text) if minhash and rules.max_links > 0 else None  # for the crawl loop only
+    return Processed(kind="article", kind_reason=decision.reason, **facts, document=doc, minhash=minhash,
+                     shingles=packed.tobytes() if packed is not None else b"")

@@ -236,9 +236,11 @@ def _choose(page: _Page) -> Choice:
 def readings(html: str, url: str | None = None, config: CleanConfig | None = None) -> Choice:
     """Every candidate reading of the page with its features (for training and inspecting the chooser)."""
     return _choose(_parse(html, url, config or CleanConfig()))
-def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
-    html = strip_pinyin_annotations(html)
-    root = dom.parse_html(html)
+def _parse(html: str, url: str | None, config: CleanConfig, tree=None) -> _Page:
+    stripped = strip_pinyin_annotations(html)
+    # A tree the caller parsed from `html` is the one parse_html gives, unless annotations went.
+    root = tree if tree is not None and stripped is html else dom.parse_html(stripped)
+    html = stripped
     head = read_head(root, url, html)
     cjk = bool(config.body_selector) or is_cjk_page(root)
     if cjk:  # before pruning: a share box may hold the date
@@ -249,7 +251,10 @@ def _parse(html: str, url: str | None, config: CleanConfig) -> _Page:
     return _Page(root, head, bmap, prune(root, bmap), find_records(root, bmap), cjk, url, config)
 
 
-def extract(html: str, url: str | None = None, config: CleanConfig | None = None) -> Extracted:
-    """Extract the article of one page (decoded HTML) and its metadata."""
-    choice = _choose(_parse(html, url, config or CleanConfig()))
+def extract(html: str, url: str | None = None, config: CleanConfig | None = None, *, tree=None) -> Extracted:
+    """Extract the article of one page (decoded HTML) and its metadata.
+
+    tree: `dom.parse_html(html)` if the caller has it (parsed once for its own use, e.g.
+    the crawler's links); it is pruned in place, so read what you need from it first."""
+    choice = _choose(_parse(html, url, config or CleanConfig(), tree))
     return choice.readings[choice.chosen]
