@@ -13,7 +13,7 @@ import functools
 import gzip
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from .features import FEATURES, TYPE_FEATURES, type_vector
@@ -55,6 +55,10 @@ class TreeModel:
         self._rows = np.arange(len(trees))
 
     def predict_many(self, xs: list[list[float]]) -> list[float]:
+        return (self.init + self.rate * self.leaves(xs).sum(axis=1)).tolist()
+
+    def leaves(self, xs: list[list[float]]):
+        """Readings x trees: the value of the leaf each reading reaches in each tree."""
         import numpy as np
 
         x = np.asarray(xs, dtype=np.float32)  # readings x features, in float32 as scikit-learn's trees compare them
@@ -64,7 +68,7 @@ class TreeModel:
             value = np.take_along_axis(x, self._feature[self._rows, node], axis=1)
             step = np.where(value <= self._threshold[self._rows, node], left, right)
             node = np.where(left >= 0, step, node)
-        return (self.init + self.rate * self._value[self._rows, node].sum(axis=1)).tolist()
+        return self._value[self._rows, node]
 
     def predict(self, x: list[float]) -> float:
         return self.predict_many([x])[0]
@@ -86,15 +90,24 @@ def _depth(left: list[int], right: list[int]) -> int:
 
 @dataclass(frozen=True)
 class TypeModel:
-    """One tree ensemble per page type (multinomial boosting): the type with the highest score."""
+    """One tree ensemble per page type (multinomial boosting): the type with the highest score.
+
+    The classes' trees are also walked together, as one ensemble (one numpy walk, not seven).
+    """
 
     features: tuple[str, ...]
     classes: tuple[str, ...]
     per_class: tuple[TreeModel, ...]
+    _combined: "_Stacked" = field(init=False, repr=False, compare=False)
+    _sizes: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_combined", _Stacked(self.per_class))
+        object.__setattr__(self, "_sizes", tuple(len(m._rows) for m in self.per_class))
 
     def predict(self, x: list[float]) -> tuple[str, float]:
         """The likeliest type and its probability."""
-        scores = [m.predict(x) for m in self.per_class]
+        scores = self._combined.scores(x, self._sizes)
         top = max(scores)
         weights = [math.exp(v - top) for v in scores]
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -107,6 +120,34 @@ class TypeModel:
             for init, trees in zip(data["init"], data["trees"])
         )
         return cls(tuple(data["features"]), tuple(data["classes"]), per_class)
+
+
+class _Stacked:
+    """Several tree ensembles walked as one: each ensemble's score from its own slice of trees."""
+
+    def __init__(self, models: tuple[TreeModel, ...]):
+        import numpy as np
+
+        width = max(m._left.shape[1] for m in models)
+
+        def stack(attr: str, fill):
+            return np.concatenate([np.pad(getattr(m, attr), ((0, 0), (0, width - getattr(m, attr).shape[1])),
+                                          constant_values=fill) for m in models])
+
+        self._left, self._right = stack("_left", -1), stack("_right", -1)
+        self._feature, self._threshold, self._value = stack("_feature", 0), stack("_threshold", 0.0), stack("_value", 0.0)
+        self._depth = max(m._depth for m in models)
+        self._rows = np.arange(self._left.shape[0])
+        self._init = [m.init for m in models]
+        self._rate = [m.rate for m in models]
+
+    def scores(self, x: list[float], sizes: tuple[int, ...]) -> list[float]:
+        leaves = TreeModel.leaves(self, [x])[0]
+        out, start = [], 0
+        for init, rate, n in zip(self._init, self._rate, sizes):
+            out.append(init + rate * float(leaves[start:start + n].sum()))
+            start += n
+        return out
 
 
 def _load() -> dict | None:
@@ -169,11 +210,11 @@ def pick(names: list[str], vectors: list[list[float]], scores: list[float], cjk:
     return best
 
 
-def choose(names: list[str], vectors: list[list[float]], cjk: bool) -> int:
-    """Index of the reading to keep."""
+def choose(names: list[str], vectors: list[list[float]], cjk: bool, kind: tuple[str, float] | None = None) -> int:
+    """Index of the reading to keep (`kind`: the page type, if the caller has it already)."""
     if len(names) == 1:
         return 0
     model = load_model()
     if model is None:
         return fallback(names, cjk)
-    return pick(names, vectors, model.predict_many(vectors), cjk, page_type(names, vectors))
+    return pick(names, vectors, model.predict_many(vectors), cjk, kind or page_type(names, vectors))

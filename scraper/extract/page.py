@@ -219,10 +219,11 @@ def _choose(page: _Page) -> Choice:
                           page.head.buy_buttons)
     vecs = vectors(facts, rows)
     names = [ex.candidate for ex in finished]
-    chosen = choose(names, vecs, page.cjk)
+    guess = page_type(names, vecs)
+    chosen = choose(names, vecs, page.cjk, guess)
     kind = candidates[chosen].page_type  # a thread read post by post is a forum, whatever the model says
     if kind == "article":
-        kind, _ = page_type(names, vecs)
+        kind = guess[0]
     doc = finished[chosen].document
     lang = document_lang(doc.lang, doc.text, default="zh" if page.cjk else None)  # the text corrects <html lang>
     author = doc.author or candidates[chosen].author
