@@ -54,6 +54,22 @@ class TreeModel:
         self._depth = max(_depth(t["left"], t["right"]) for t in trees)
         self._rows = np.arange(len(trees))
 
+    @classmethod
+    def stack(cls, models: "tuple[TreeModel, ...]") -> "TreeModel":
+        """Several ensembles' trees as one (init 0, rate 1): walked together, their leaves sliced apart."""
+        import numpy as np
+
+        width = max(m._left.shape[1] for m in models)
+        out = cls.__new__(cls)
+        out.features, out.init, out.rate = models[0].features, 0.0, 1.0
+        for name, fill in (("_left", -1), ("_right", -1), ("_feature", 0), ("_threshold", 0.0), ("_value", 0.0)):
+            parts = [np.pad(getattr(m, name), ((0, 0), (0, width - getattr(m, name).shape[1])), constant_values=fill)
+                     for m in models]
+            setattr(out, name, np.concatenate(parts))
+        out._depth = max(m._depth for m in models)
+        out._rows = np.arange(out._left.shape[0])
+        return out
+
     def predict_many(self, xs: list[list[float]]) -> list[float]:
         return (self.init + self.rate * self.leaves(xs).sum(axis=1)).tolist()
 
@@ -98,16 +114,19 @@ class TypeModel:
     features: tuple[str, ...]
     classes: tuple[str, ...]
     per_class: tuple[TreeModel, ...]
-    _combined: "_Stacked" = field(init=False, repr=False, compare=False)
-    _sizes: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _stacked: TreeModel = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_combined", _Stacked(self.per_class))
-        object.__setattr__(self, "_sizes", tuple(len(m._rows) for m in self.per_class))
+        object.__setattr__(self, "_stacked", TreeModel.stack(self.per_class))
 
     def predict(self, x: list[float]) -> tuple[str, float]:
         """The likeliest type and its probability."""
-        scores = self._combined.scores(x, self._sizes)
+        leaves = self._stacked.leaves([x])[0]
+        scores, start = [], 0
+        for m in self.per_class:  # each class's score from its own slice of the stacked trees
+            end = start + len(m._rows)
+            scores.append(m.init + m.rate * float(leaves[start:end].sum()))
+            start = end
         top = max(scores)
         weights = [math.exp(v - top) for v in scores]
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -120,34 +139,6 @@ class TypeModel:
             for init, trees in zip(data["init"], data["trees"])
         )
         return cls(tuple(data["features"]), tuple(data["classes"]), per_class)
-
-
-class _Stacked:
-    """Several tree ensembles walked as one: each ensemble's score from its own slice of trees."""
-
-    def __init__(self, models: tuple[TreeModel, ...]):
-        import numpy as np
-
-        width = max(m._left.shape[1] for m in models)
-
-        def stack(attr: str, fill):
-            return np.concatenate([np.pad(getattr(m, attr), ((0, 0), (0, width - getattr(m, attr).shape[1])),
-                                          constant_values=fill) for m in models])
-
-        self._left, self._right = stack("_left", -1), stack("_right", -1)
-        self._feature, self._threshold, self._value = stack("_feature", 0), stack("_threshold", 0.0), stack("_value", 0.0)
-        self._depth = max(m._depth for m in models)
-        self._rows = np.arange(self._left.shape[0])
-        self._init = [m.init for m in models]
-        self._rate = [m.rate for m in models]
-
-    def scores(self, x: list[float], sizes: tuple[int, ...]) -> list[float]:
-        leaves = TreeModel.leaves(self, [x])[0]
-        out, start = [], 0
-        for init, rate, n in zip(self._init, self._rate, sizes):
-            out.append(init + rate * float(leaves[start:start + n].sum()))
-            start += n
-        return out
 
 
 def _load() -> dict | None:

@@ -100,6 +100,7 @@ def _records_features(records: Records | None, chars: int) -> dict[str, float]:
 
 def page_features(blocks: list[Block], pruning: Pruning, cjk: bool, declared: str | None,
                   records: Records | None, buy_buttons: int = 0) -> dict[str, float]:
+    """`buy_buttons`: the page's cart_lines(), counted once by the caller."""
     chars = sum(b.chars for b in blocks) or 1
     masked = sum(b.chars for b, rule in zip(blocks, pruning.removed_by) if rule)
     return {
@@ -129,9 +130,9 @@ def cart_lines(blocks: list[Block], buttons: int = 0) -> int:
     return buttons + sum(1 for b in blocks if b.chars <= _CART_LINE_MAX and BUY_RE.match(b.text))
 
 
-def _shop_features(blocks: list[Block], buttons: int) -> dict[str, float]:
+def _shop_features(blocks: list[Block], buy_buttons: int) -> dict[str, float]:
     prices = sum(1 for b in blocks if b.chars <= _PRICE_LINE_MAX and _PRICE_RE.search(b.text))
-    return {"cart_lines": float(min(cart_lines(blocks, buttons), 5)), "log_price_lines": _log(prices)}
+    return {"cart_lines": float(min(buy_buttons, 5)), "log_price_lines": _log(prices)}
 
 
 def _shape(reading: Reading, blocks: list[Block], page_chars: int, page_prose: int,

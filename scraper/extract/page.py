@@ -74,6 +74,7 @@ class _Page:
     cjk: bool
     url: str | None
     config: CleanConfig
+    buy_buttons: int  # a shop's buy buttons: form controls (counted before they left the tree) and blocks
 
 
 def _candidates(page: _Page) -> list[Candidate]:
@@ -107,7 +108,7 @@ def _trafilatura(page: _Page, run: Candidate | None) -> list[Candidate]:
     if page.config.body_selector or (run is not None and run.in_layout_table()):
         return []
     page.pruning.drop_masked()
-    fast = page.head.declared_kind != "product" and not cart_lines(page.bmap.blocks, page.head.buy_buttons)
+    fast = page.head.declared_kind != "product" and not page.buy_buttons
     found = trafilatura_candidate(page.root, page.bmap, page.url, page.config.include_tables, fast=fast)
     return [found] if found is not None else []
 
@@ -216,7 +217,7 @@ def _choose(page: _Page) -> Choice:
         page.bmap.blocks, page.head.title, page.records, page.pruning,
     )
     facts = page_features(page.bmap.blocks, page.pruning, page.cjk, page.head.declared_kind, page.records,
-                          page.head.buy_buttons)
+                          page.buy_buttons)
     vecs = vectors(facts, rows)
     names = [ex.candidate for ex in finished]
     guess = page_type(names, vecs)
@@ -249,7 +250,8 @@ def _parse(html: str, url: str | None, config: CleanConfig, tree=None) -> _Page:
         head = replace(head, source=head.source or source, markup_date=date)
     dom.prepare(root)
     bmap = block_map(root)
-    return _Page(root, head, bmap, prune(root, bmap), find_records(root, bmap), cjk, url, config)
+    return _Page(root, head, bmap, prune(root, bmap), find_records(root, bmap), cjk, url, config,
+                 cart_lines(bmap.blocks, head.buy_buttons))
 
 
 def extract(html: str, url: str | None = None, config: CleanConfig | None = None, *, tree=None) -> Extracted:
