@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from ..errors import ConfigError
 from ..models import Document, PageRecord
-from ..warc.ingest import ImportSummary, Ingested, commit, finish, summary_of
+from ..warc.ingest import ImportSummary, Ingested, commit, recorded, summary_of
 
 _STORE_ROWS = """
 SELECT p.url, p.final_url, p.status, p.content_type, p.etag, p.last_modified, p.fetched_at, p.encoding,
@@ -122,8 +122,7 @@ def merge(sources: Iterable[str | Path], store, *, extractor_version: str | None
             raise ConfigError(f"{source.path}: is the store being merged into")
     run_id = store.start_run("merge", {"sources": [str(s.path) for s in opened]})
     skipped: Counter = Counter()
-    status = "failed"
-    try:
+    with recorded(store, run_id, skipped):
         best = _winners(opened)
         with store.bulk():
             for s, source in enumerate(opened):
@@ -133,10 +132,4 @@ def merge(sources: Iterable[str | Path], store, *, extractor_version: str | None
                         skipped["superseded"] += 1  # a later fetch of the URL is merged instead
                         continue
                     commit(store, run_id, item, extractor_version or __version__, skipped)
-        status = "ok"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        finish(store, run_id, status, skipped)
     return summary_of(store, run_id)

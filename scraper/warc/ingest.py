@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -126,12 +127,22 @@ def commit(store, run_id: int, item: Ingested, extractor_version: str | None, sk
     return result.outcome
 
 
-def finish(store, run_id: int, status: str, skipped: Counter) -> None:
-    """Close the run, with what was skipped by reason."""
-    with store.batch():
-        store.conn.execute("UPDATE runs SET skipped_by_reason = ? WHERE id = ?",
-                           (json.dumps(dict(skipped), ensure_ascii=False), run_id))
-    store.finish_run(run_id, status)
+@contextmanager
+def recorded(store, run_id: int, skipped: Counter) -> Iterator[None]:
+    """The run's end, whatever happens in the block: `ok`, `interrupted` (Ctrl-C) or
+    `failed`, with what was skipped by reason."""
+    status = "failed"
+    try:
+        yield
+        status = "ok"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        with store.batch():
+            store.conn.execute("UPDATE runs SET skipped_by_reason = ? WHERE id = ?",
+                               (json.dumps(dict(skipped), ensure_ascii=False), run_id))
+        store.finish_run(run_id, status)
 
 
 def summary_of(store, run_id: int) -> ImportSummary:
@@ -172,16 +183,9 @@ def import_archives(paths: Iterable[str | Path], store, *, workers: int = 0, cpu
             _missing(path)
     run_id = store.start_run("import", {"paths": paths})
     skipped: Counter = Counter()
-    status = "failed"
-    try:
+    with recorded(store, run_id, skipped):
         asyncio.run(_import(paths, store, run_id, workers, cpu_limit, extractor_version or __version__,
                             skipped, warn))
-        status = "ok"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        finish(store, run_id, status, skipped)
     return summary_of(store, run_id)
 
 
