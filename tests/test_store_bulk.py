@@ -18,7 +18,7 @@ from scraper.errors import StoreError
 from scraper.models import Document, PageRecord
 from scraper.store import Store
 from scraper.store.fts import CJK_CLASS
-from store_corpus import documents, page_for
+from store_corpus import FETCHED_AT, documents, page_for
 
 ROOT = Path(__file__).resolve().parents[1]
 # Columns that depend on when the test ran, not on what was saved.
@@ -45,8 +45,12 @@ def mixed_items() -> list[tuple[PageRecord, Document | None]]:
     stored_changed = replace(docs[0], text=docs[0].text + "\n附件：通知全文")
     items = [(page_for(d), d) for d in docs[1:8]]
     items += [(page_for(dup), dup), (page_for(changed, fetched_at="2024-05-20T08:00:00Z"), changed)]
-    items.append((PageRecord("http://www.gov.cn/list/", status=200, body=b"<a href=/a>a</a>", kind="list"), None))
-    items.append((PageRecord("http://www.gov.cn/gone.html", status=404, error="HTTPStatusError: 404"), None))
+    # fetch times given, as a crawl gives them: without one the store writes its clock, and
+    # the two stores compared here are written a moment apart
+    items.append((PageRecord("http://www.gov.cn/list/", status=200, body=b"<a href=/a>a</a>", kind="list",
+                             fetched_at=FETCHED_AT), None))
+    items.append((PageRecord("http://www.gov.cn/gone.html", status=404, error="HTTPStatusError: 404",
+                             fetched_at=FETCHED_AT), None))
     items += [(page_for(stored_changed, fetched_at="2024-05-21T08:00:00Z"), stored_changed),
               (page_for(docs[9]), docs[9])]
     items += [(page_for(d), d) for d in docs[10:]]
